@@ -1,0 +1,11 @@
+/** Names that admins script against; changing any of them breaks existing installs. */
+export const appId = 'TA-1password-events';
+export const schemeName = 'onepassword_events';
+/** storage/passwords realm for every secret this app keeps. */
+export const secretRealm = 'TA-1password-events';
+export const checkpointCollection = 'onepassword_checkpoints';
+export const healthCollection = 'onepassword_health';
+export const leaseCollection = 'onepassword_leases';
+export const accountsConf = 'onepassword_accounts';
+export const settingsConf = 'onepassword_settings';
+export const userAgentProduct = 'TA-1password-events';
