@@ -32,7 +32,7 @@ export const inputParams: readonly InputParam[] = [
     name: 'feeds',
     title: 'Feeds',
     description:
-      'Comma-separated feeds to collect: signinattempts, itemusages, auditevents. Each must be among the token\'s scopes. One input per account serves all its feeds so they share one rate budget.',
+      "Comma-separated feeds to collect: signinattempts, itemusages, auditevents. Each must be among the token's scopes. One input per account serves all its feeds so they share one rate budget.",
     dataType: 'string',
     requiredOnCreate: false,
     defaultValue: 'signinattempts,itemusages,auditevents',
@@ -66,7 +66,8 @@ export const inputParams: readonly InputParam[] = [
   {
     name: 'log_level',
     title: 'Log level',
-    description: 'DEBUG, INFO, WARN or ERROR. Lines go to splunkd.log through stderr, each with its level.',
+    description:
+      'DEBUG, INFO, WARN or ERROR. Lines go to splunkd.log through stderr, each with its level.',
     dataType: 'string',
     requiredOnCreate: false,
     defaultValue: defaultLogLevel,
