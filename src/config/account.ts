@@ -1,0 +1,149 @@
+/**
+ * Loads one account: the token (and any admin-recorded custom endpoint) from storage/passwords,
+ * the rest from onepassword_accounts.conf and onepassword_settings.conf.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { accountsConf, settingsConf } from '../core/app-identity';
+import { AddonError, describeError } from '../core/errors';
+import { checkCustomEndpoint } from '../events-api/endpoint';
+import { readConfStanza } from '../splunk/conf';
+import { readSecret } from '../splunk/passwords';
+import type { SplunkdClient } from '../splunk/splunkd-client';
+
+export interface AccountConfig {
+  readonly name: string;
+  readonly token: string;
+  readonly customEndpoint: string | undefined;
+  readonly regionHost: string | undefined;
+  readonly proxyUrl: string | undefined;
+  readonly proxyUsername: string | undefined;
+  readonly proxyPassword: string | undefined;
+  readonly caPem: string | undefined;
+}
+
+const accountSecretSchema = z.object({
+  token: z.string().min(1),
+  endpoint: z.string().optional(),
+});
+const proxySecretSchema = z.object({ username: z.string(), password: z.string().optional() });
+
+/** Parses the account secret: JSON {token, endpoint?}; a bare JWT is accepted too. Pure. */
+export function parseAccountSecret(secret: string): {
+  token: string;
+  endpoint: string | undefined;
+} {
+  const trimmed = secret.trim();
+  if (!trimmed.startsWith('{')) return { token: trimmed, endpoint: undefined };
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    throw new AddonError(
+      'config',
+      'the stored account secret is not readable; save the account again on the setup page',
+    );
+  }
+  const parsed = accountSecretSchema.safeParse(value);
+  if (!parsed.success)
+    throw new AddonError(
+      'config',
+      'the stored account secret has no token; save the account again on the setup page',
+    );
+  return { token: parsed.data.token.trim(), endpoint: parsed.data.endpoint?.trim() || undefined };
+}
+
+/** Checks a proxy URL: http or https, credentials kept out of the URL. Pure. */
+export function checkProxyUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new AddonError(
+      'config',
+      `proxy_url "${value.slice(0, 60)}" is not a URL; use http://host:port or https://host:port`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AddonError(
+      'config',
+      `proxy_url must start with http:// or https://, not ${url.protocol}//`,
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new AddonError(
+      'config',
+      'proxy_url must not contain credentials; store them on the setup page (they are kept in storage/passwords)',
+    );
+  }
+  if (url.pathname !== '/' && url.pathname !== '')
+    throw new AddonError('config', 'proxy_url must not have a path');
+  return url.origin;
+}
+
+function readCaBundle(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AddonError(
+      'config',
+      `ca_bundle_path ${path} cannot be read: ${describeError(error)}`,
+    );
+  }
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem)) {
+    throw new AddonError('config', `ca_bundle_path ${path} holds no PEM certificate`);
+  }
+  return pem;
+}
+
+export async function loadAccount(
+  splunkd: SplunkdClient,
+  name: string,
+): Promise<AccountConfig | undefined> {
+  const secret = await readSecret(splunkd, `account:${name}`);
+  if (secret === undefined) return undefined;
+  const { token, endpoint } = parseAccountSecret(secret);
+  if (endpoint !== undefined) {
+    const checked = checkCustomEndpoint(endpoint);
+    if (!checked.ok) throw new AddonError('config', `account ${name}: ${checked.problem}`);
+  }
+  const conf = (await readConfStanza(splunkd, accountsConf, name)) ?? {};
+  const globalProxy = (await readConfStanza(splunkd, settingsConf, 'proxy')) ?? {};
+  const proxyRaw = (conf['proxy_url'] ?? '').trim() || (globalProxy['proxy_url'] ?? '').trim();
+  const proxyUrl = proxyRaw === '' ? undefined : checkProxyUrl(proxyRaw);
+  let proxyUsername: string | undefined;
+  let proxyPassword: string | undefined;
+  if (proxyUrl) {
+    const usesOwn = (conf['proxy_url'] ?? '').trim() !== '';
+    const proxySecret = await readSecret(splunkd, usesOwn ? `proxy:${name}` : 'proxy:_global');
+    if (proxySecret !== undefined) {
+      let value: unknown;
+      try {
+        value = JSON.parse(proxySecret);
+      } catch {
+        value = undefined;
+      }
+      const parsed = proxySecretSchema.safeParse(value);
+      if (!parsed.success)
+        throw new AddonError(
+          'config',
+          'the stored proxy credentials are not readable; save them again on the setup page',
+        );
+      proxyUsername = parsed.data.username;
+      proxyPassword = parsed.data.password;
+    }
+  }
+  const caPath =
+    (conf['ca_bundle_path'] ?? '').trim() || (globalProxy['ca_bundle_path'] ?? '').trim();
+  return {
+    name,
+    token,
+    customEndpoint: endpoint,
+    regionHost: (conf['region_host'] ?? '').trim() || undefined,
+    proxyUrl,
+    proxyUsername,
+    proxyPassword,
+    caPem: caPath === '' ? undefined : readCaBundle(caPath),
+  };
+}

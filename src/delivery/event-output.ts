@@ -1,0 +1,142 @@
+/**
+ * Writes the XML event stream to stdout so that the journal always knows how many whole events
+ * the pipe has accepted. stdout is non-blocking, so every write() returns at once with the exact
+ * byte count (or EAGAIN); we never sit inside a half-finished syscall when a signal arrives.
+ * One page is written at a time, and a stop request is honoured only at an event boundary, so
+ * the stream never ends inside an event.
+ */
+import { writeSync } from 'node:fs';
+import { AddonError } from '../core/errors';
+import { streamClose, streamOpen } from '../splunk/event-format';
+import type { PageJournal } from './page-journal';
+
+export interface OutputTarget {
+  /** Writes as many bytes as the pipe takes now; returns the count, 0 meaning "full, try later". */
+  write(buffer: Buffer, offset: number, length: number): number;
+  /** Resolves when writing may succeed again. */
+  waitWritable(): Promise<void>;
+}
+
+export interface PageWriteResult {
+  /** Events that reached the pipe (all of them unless stopped). */
+  readonly delivered: number;
+  readonly stopped: boolean;
+}
+
+function isErrno(error: unknown, code: string): boolean {
+  return error !== null && typeof error === 'object' && (error as { code?: unknown }).code === code;
+}
+
+/** stdout (fd 1) in non-blocking mode. Touching process.stdout switches a pipe to O_NONBLOCK. */
+export function stdoutTarget(): OutputTarget {
+  void process.stdout;
+  let spins = 0;
+  return {
+    write(buffer, offset, length) {
+      try {
+        const n = writeSync(1, buffer, offset, length);
+        spins = 0;
+        return n;
+      } catch (error) {
+        if (isErrno(error, 'EAGAIN')) return 0;
+        if (isErrno(error, 'EPIPE') || isErrno(error, 'EBADF')) {
+          throw new AddonError('output', 'splunkd closed the event stream (EPIPE)', {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+    waitWritable() {
+      // Node has no public "wait for POLLOUT" on fd 1: spin briefly (the reader usually drains
+      // within microseconds), then back off to 1 ms timers so a stalled reader costs no CPU.
+      spins++;
+      return new Promise((resolve) =>
+        spins < 200 ? setImmediate(resolve) : setTimeout(resolve, 1),
+      );
+    },
+  };
+}
+
+export class EventOutput {
+  private opened = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  bytesWritten = 0;
+
+  constructor(
+    private readonly target: OutputTarget,
+    private readonly shouldStop: () => boolean,
+  ) {}
+
+  /**
+   * Writes `buffer`; `boundaries` (ascending byte offsets) are where a stop may cut it short.
+   * Returns the bytes written.
+   */
+  private async writeAll(
+    buffer: Buffer,
+    boundaries: readonly number[],
+    onProgress?: (bytes: number) => void,
+  ): Promise<number> {
+    let offset = 0;
+    let next = 0;
+    while (offset < buffer.length) {
+      while (next < cuts.length && (cuts[next] as number) <= offset) next++;
+      let end = buffer.length;
+      if (stopping()) {
+        if (offset === 0) return 0;
+        end = cuts[next] ?? buffer.length;
+      }
+      if (offset >= end) return offset;
+      const n = this.target.write(buffer, offset, end - offset);
+      if (n > 0) {
+        offset += n;
+        this.bytesWritten += n;
+        onProgress?.(offset);
+        if (stopping() && cuts.includes(offset)) return offset;
+      } else {
+        await this.target.waitWritable();
+      }
+    }
+    return offset;
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Writes one page's events, updating the journal after each write. If a stop is requested it
+   * finishes the event in flight and returns early.
+   */
+  writePage(events: readonly string[], journal: PageJournal): Promise<PageWriteResult> {
+    return this.serial(async () => {
+      if (this.shouldStop()) return { delivered: 0, stopped: true };
+      if (!this.opened) {
+        await this.writeAll(Buffer.from(streamOpen), 'unstoppable');
+        this.opened = true;
+      }
+      const parts = events.map((e) => Buffer.from(e, 'utf8'));
+      const ends: number[] = [];
+      let total = 0;
+      for (const part of parts) ends.push((total += part.length));
+      const buffer = Buffer.concat(parts, total);
+      let delivered = 0;
+      const written = await this.writeAll(buffer, ends, (bytes) => {
+        while (delivered < ends.length && (ends[delivered] as number) <= bytes) delivered++;
+        journal.progress(delivered);
+      });
+      return { delivered, stopped: written < buffer.length };
+    });
+  }
+
+  /** Ends the stream (only after at least one event, so an idle run prints nothing). */
+  close(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.opened) return;
+      await this.writeAll(Buffer.from(streamClose), 'unstoppable');
+      this.opened = false;
+    });
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * The Events API client: undici with TLS verification always on (a custom CA bundle can be added,
+ * never verification removed), timeouts on every request, and statuses mapped to typed errors.
+ */
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { AddonError, describeError } from '../core/errors';
+import { introspectPath, type FeedSpec } from '../core/feeds';
+import { parseRetryAfter } from '../core/retry';
+import { errorMessageOf } from './error-body';
+import { parsePage, type Page } from './page';
+
+export type PageRequest =
+  { readonly cursor: string } | { readonly limit: number; readonly start_time: string };
+
+export interface Introspection {
+  readonly uuid: string;
+  readonly issuedAt: string;
+  readonly features: readonly string[];
+  readonly accountUuid: string | undefined;
+}
+
+const introspectionSchema = z.looseObject({
+  uuid: z.string(),
+  issued_at: z.string(),
+  features: z.array(z.string()),
+  account_uuid: z.string().optional(),
+});
+
+export interface TransportOptions {
+  /** Extra trusted CA certificates (PEM), added to Node's default roots. */
+  readonly caPem?: string | undefined;
+  /** http(s) proxy URL without credentials. */
+  readonly proxyUrl?: string | undefined;
+  readonly proxyUsername?: string | undefined;
+  readonly proxyPassword?: string | undefined;
+  readonly connectTimeoutMs?: number;
+  readonly headersTimeoutMs?: number;
+  readonly bodyTimeoutMs?: number;
+}
+
+export interface EventsApiClientOptions extends TransportOptions {
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly userAgent: string;
+  /** Hard cap on one request, connect to last byte. */
+  readonly requestTimeoutMs?: number;
+}
+
+const tlsErrorCodes = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+function rootCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Classifies a thrown transport error: TLS trust problems are configuration, the rest retriable. */
+export function transportError(error: unknown, host: string): AddonError {
+  if (error instanceof AddonError) return error;
+  const code = rootCode(error) ?? 'UNKNOWN';
+  if (tlsErrorCodes.has(code)) {
+    return new AddonError(
+      'config',
+      `TLS verification of ${host} failed (${code}). If a proxy inspects TLS, add its CA in the account's CA bundle setting.`,
+      { cause: error },
+    );
+  }
+  return new AddonError('network', `could not reach ${host}: ${code} ${describeError(error)}`, {
+    cause: error,
+  });
+}
+
+export function createDispatcher(options: TransportOptions): Dispatcher {
+  const connect = {
+    timeout: options.connectTimeoutMs ?? 10_000,
+    ...(options.caPem ? { ca: [...tlsRootCertificates(), options.caPem] } : {}),
+    rejectUnauthorized: true,
+  };
+  const timeouts = {
+    headersTimeout: options.headersTimeoutMs ?? 30_000,
+    bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+  };
+  if (options.proxyUrl) {
+    const auth =
+      options.proxyUsername !== undefined
+        ? `Basic ${Buffer.from(`${options.proxyUsername}:${options.proxyPassword ?? ''}`).toString('base64')}`
+        : undefined;
+    return new ProxyAgent({
+      uri: options.proxyUrl,
+      ...(auth ? { token: auth } : {}),
+      requestTls: connect,
+      ...timeouts,
+    });
+  }
+  return new Agent({ connect, ...timeouts, keepAliveTimeout: 30_000 });
+}
+
+function tlsRootCertificates(): readonly string[] {
+  // Loaded lazily: node:tls is only needed when a custom CA is configured.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:tls') as typeof import('node:tls')).rootCertificates;
+}
+
+export class EventsApiClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly host: string;
+
+  constructor(private readonly options: EventsApiClientOptions) {
+    this.dispatcher = createDispatcher(options);
+    this.host = new URL(options.baseUrl).host;
+  }
+
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 120_000);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let status: number;
+    let headers: Record<string, string | string[] | undefined>;
+    let text: string;
+    try {
+      const response = await request(new URL(path, this.options.baseUrl), {
+        method,
+        dispatcher: this.dispatcher,
+        signal: combined,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          'user-agent': this.options.userAgent,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body } : {}),
+      });
+      status = response.statusCode;
+      headers = response.headers;
+      text = await response.body.text();
+    } catch (error) {
+      if (signal?.aborted)
+        throw new AddonError('cancelled', 'the run was stopped', { cause: error });
+      if (timeout.aborted) {
+        throw new AddonError(
+          'network',
+          `${this.host} did not answer within ${this.options.requestTimeoutMs ?? 120_000} ms`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw transportError(error, this.host);
+    }
+    if (status >= 200 && status < 300) return text;
+    throw httpError(status, text, headers['retry-after'], this.host);
+  }
+
+  async fetchPage(feed: FeedSpec, body: PageRequest, signal?: AbortSignal): Promise<Page> {
+    return parsePage(await this.call('POST', feed.path, JSON.stringify(body), signal));
+  }
+
+  async introspect(signal?: AbortSignal): Promise<Introspection> {
+    const text = await this.call('GET', introspectPath, undefined, signal);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new AddonError('protocol', 'introspect answered with a body that is not JSON');
+    }
+    const parsed = introspectionSchema.safeParse(value);
+    if (!parsed.success)
+      throw new AddonError('protocol', 'introspect answered without uuid, issued_at or features');
+    return {
+      uuid: parsed.data.uuid,
+      issuedAt: parsed.data.issued_at,
+      features: parsed.data.features,
+      accountUuid: parsed.data.account_uuid,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
+
+export function httpError(
+  status: number,
+  body: string,
+  retryAfter: string | string[] | undefined,
+  host: string,
+): AddonError {
+  const message = errorMessageOf(body);
+  const header = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfter(header, Date.now());
+    return new AddonError('rate_limited', `${host} answered 429 (rate limited): ${message}`, {
+      status,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  }
+  if (status === 401 || status === 403) {
+    return new AddonError(
+      'unauthorized',
+      `${host} rejected the token (${status}: ${message}). The token is invalid, revoked or lacks this feed; generate a new one in 1Password.`,
+      { status },
+    );
+  }
+  if (status === 404) {
+    return new AddonError(
+      'not_found',
+      `${host} answered 404 (${message}). This usually means the token was not copied completely; paste it again.`,
+      { status },
+    );
+  }
+  if (status >= 500) {
+    const retryAfterMs = parseRetryAfter(header, Date.now());
+    return new AddonError('server', `${host} answered ${status}: ${message}`, {
+      status,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  }
+  return new AddonError('bad_request', `${host} answered ${status}: ${message}`, { status });
+}

@@ -1,0 +1,97 @@
+/**
+ * Single-line, level-prefixed log lines on stderr. splunkd files any stderr line without a
+ * DEBUG/INFO/WARN/ERROR/FATAL prefix as ERROR (1Password's app issue #46), so every line starts
+ * with its level. Known secrets are masked before a line is written.
+ */
+export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+export type LogLevel = (typeof logLevels)[number];
+const rank: Readonly<Record<LogLevel, number>> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, FATAL: 4 };
+
+export type LogFields = Readonly<Record<string, string | number | boolean | undefined | null>>;
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  fatal(message: string, fields?: LogFields): void;
+  setLevel(level: LogLevel): void;
+  /** Registers a value that must never be printed (token, session key, proxy password). */
+  addSecret(secret: string): void;
+  child(context: LogFields): Logger;
+}
+
+export function parseLogLevel(value: string | undefined): LogLevel | undefined {
+  if (value === undefined) return undefined;
+  const upper = value.trim().toUpperCase();
+  if (upper === 'WARNING') return 'WARN';
+  if (upper === 'CRITICAL') return 'FATAL';
+  return (logLevels as readonly string[]).includes(upper) ? (upper as LogLevel) : undefined;
+}
+
+function formatValue(value: string | number | boolean): string {
+  const text = String(value);
+  return /^[^\s"=]+$/.test(text) ? text : JSON.stringify(text);
+}
+
+/** Pure: renders one log line (without the newline). */
+export function formatLine(level: LogLevel, message: string, fields: LogFields): string {
+  let line = `${level} ${message}`;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined || value === null) continue;
+    line += ` ${key}=${formatValue(value)}`;
+  }
+  return line.replace(/[\r\n]+/g, ' ');
+}
+
+interface SharedState {
+  level: LogLevel;
+  secrets: string[];
+  write: (line: string) => void;
+}
+
+class LineLogger implements Logger {
+  constructor(
+    private readonly state: SharedState,
+    private readonly context: LogFields,
+  ) {}
+
+  private emit(level: LogLevel, message: string, fields: LogFields | undefined): void {
+    if (rank[level] < rank[this.state.level]) return;
+    let line = formatLine(level, message, { ...this.context, ...fields });
+    for (const secret of this.state.secrets) {
+      if (line.includes(secret)) line = line.split(secret).join('[REDACTED]');
+    }
+    this.state.write(line + '\n');
+  }
+
+  debug(message: string, fields?: LogFields): void {
+    this.emit('DEBUG', message, fields);
+  }
+  info(message: string, fields?: LogFields): void {
+    this.emit('INFO', message, fields);
+  }
+  warn(message: string, fields?: LogFields): void {
+    this.emit('WARN', message, fields);
+  }
+  error(message: string, fields?: LogFields): void {
+    this.emit('ERROR', message, fields);
+  }
+  fatal(message: string, fields?: LogFields): void {
+    this.emit('FATAL', message, fields);
+  }
+  setLevel(level: LogLevel): void {
+    this.state.level = level;
+  }
+  addSecret(secret: string): void {
+    // Short strings would mask ordinary words; real secrets are long.
+    if (secret.length >= 8 && !this.state.secrets.includes(secret)) this.state.secrets.push(secret);
+  }
+  child(context: LogFields): Logger {
+    return new LineLogger(this.state, { ...this.context, ...context });
+  }
+}
+
+export function createLogger(write: (line: string) => void, level: LogLevel = 'INFO'): Logger {
+  return new LineLogger({ level, secrets: [], write }, {});
+}

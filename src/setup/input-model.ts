@@ -1,0 +1,184 @@
+/**
+ * The per-account input form: read from a data/inputs/onepassword_events stanza, checked, and
+ * turned back into POST parameters. Names and defaults come from src/config/input-params.ts.
+ */
+import {
+  defaultIndex,
+  defaultInterval,
+  defaultLogLevel,
+  defaultStartTime,
+  inputParams,
+} from '../config/input-params';
+import { feedIds, isFeedId, type FeedId } from '../core/feeds';
+import { featureList } from './account-model';
+
+export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export const minInterval = 10;
+export const maxInterval = 86_400;
+/** The Events API keeps 120 days; an earlier start date just starts at the oldest event kept. */
+export const retentionDays = 120;
+
+/** `default` = the parameter's default (-120d); `date` = a calendar date; `custom` = kept as typed elsewhere. */
+export type StartMode = 'default' | 'date' | 'custom';
+
+export interface InputForm {
+  readonly account: string;
+  readonly exists: boolean;
+  readonly enabled: boolean;
+  readonly feeds: readonly FeedId[];
+  readonly index: string;
+  readonly interval: number;
+  readonly startMode: StartMode;
+  /** YYYY-MM-DD when startMode is `date`. */
+  readonly startDate: string;
+  /** The stanza's own value when startMode is `custom` (e.g. -7d set in inputs.conf by hand). */
+  readonly startRaw: string;
+  /** '' = use the global log level from onepassword_settings.conf. */
+  readonly logLevel: '' | LogLevel;
+}
+
+function paramDefault(name: string): string {
+  return inputParams.find((p) => p.name === name)?.defaultValue ?? '';
+}
+
+export function parseFeeds(value: unknown): FeedId[] {
+  const text = typeof value === 'string' ? value : paramDefault('feeds');
+  const names = text
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  return feedIds.filter((id) => names.includes(id) && isFeedId(id));
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || value === 1 || (typeof value === 'string' && /^(1|true|t|yes|y)$/i.test(value.trim()));
+}
+
+const datePattern = /^(\d{4}-\d{2}-\d{2})T00:00:00(?:\.000)?Z$/;
+
+/** A new, not yet saved input for an account: every feed the token grants, the default index. */
+export function newInputForm(account: string, scopes: readonly FeedId[] | undefined): InputForm {
+  return {
+    account,
+    exists: false,
+    enabled: true,
+    feeds: scopes === undefined ? [...feedIds] : feedIds.filter((id) => scopes.includes(id)),
+    index: defaultIndex,
+    interval: defaultInterval,
+    startMode: 'default',
+    startDate: '',
+    startRaw: '',
+    logLevel: '',
+  };
+}
+
+/** Reads a stanza's `content` as splunkd returns it (every value a string, booleans as 0/1 or true/false). */
+export function inputFormFromStanza(account: string, content: Record<string, unknown>): InputForm {
+  const rawStart = typeof content['start_time'] === 'string' ? content['start_time'].trim() : '';
+  const dateMatch = datePattern.exec(rawStart);
+  const interval = Number(content['interval']);
+  const level = typeof content['log_level'] === 'string' ? content['log_level'].trim().toUpperCase() : '';
+  return {
+    account,
+    exists: true,
+    enabled: !isTrue(content['disabled']),
+    feeds: parseFeeds(content['feeds']),
+    index: typeof content['index'] === 'string' && content['index'] !== '' ? content['index'] : 'default',
+    interval: Number.isInteger(interval) && interval > 0 ? interval : defaultInterval,
+    startMode: rawStart === '' || rawStart === defaultStartTime ? 'default' : dateMatch ? 'date' : 'custom',
+    startDate: dateMatch?.[1] ?? '',
+    startRaw: rawStart,
+    logLevel: (logLevels as readonly string[]).includes(level) ? (level as LogLevel) : '',
+  };
+}
+
+export type InputField = 'feeds' | 'index' | 'interval' | 'startDate';
+
+export interface InputValidation {
+  readonly errors: Partial<Record<InputField, string>>;
+  readonly notes: readonly string[];
+  readonly canSave: boolean;
+}
+
+function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+export function validateInputForm(
+  form: InputForm,
+  context: { readonly scopes: readonly FeedId[] | undefined; readonly indexes: readonly string[]; readonly now: Date },
+): InputValidation {
+  const errors: Partial<Record<InputField, string>> = {};
+  const notes: string[] = [];
+  if (form.feeds.length === 0) errors.feeds = 'Pick at least one feed.';
+  if (context.scopes !== undefined) {
+    const outside = form.feeds.filter((f) => !context.scopes?.includes(f));
+    if (outside.length > 0) {
+      errors.feeds = `The account's token lacks the ${featureList(outside)} scope${outside.length > 1 ? 's' : ''}. Untick ${outside.length > 1 ? 'them' : 'it'}, or replace the token on the Accounts tab with one that grants ${outside.length > 1 ? 'them' : 'it'}.`;
+    }
+  }
+  if (form.index.trim() === '') errors.index = 'Pick the index the events go to.';
+  else if (context.indexes.length > 0 && !context.indexes.includes(form.index) && form.index !== 'default') {
+    errors.index = `The index "${form.index}" does not exist on this Splunk. Create it first or pick another.`;
+  }
+  if (!Number.isInteger(form.interval) || form.interval < minInterval || form.interval > maxInterval) {
+    errors.interval = `The interval is a whole number of seconds from ${minInterval} to ${maxInterval}.`;
+  }
+  if (form.startMode === 'date') {
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(form.startDate) ? new Date(`${form.startDate}T00:00:00Z`) : undefined;
+    if (date === undefined || Number.isNaN(date.getTime())) errors.startDate = 'Pick a start date.';
+    else if (form.startDate > utcDay(context.now)) errors.startDate = 'The start date is in the future.';
+    else if (context.now.getTime() - date.getTime() > retentionDays * 86_400_000) {
+      notes.push(
+        `1Password keeps ${retentionDays} days of events, so the first run starts at the oldest event still kept.`,
+      );
+    }
+  }
+  return { errors, notes, canSave: Object.keys(errors).length === 0 };
+}
+
+export function startTimeValue(form: InputForm): string {
+  switch (form.startMode) {
+    case 'date':
+      return `${form.startDate}T00:00:00Z`;
+    case 'custom':
+      return form.startRaw;
+    default:
+      return defaultStartTime;
+  }
+}
+
+/**
+ * POST parameters for data/inputs/onepassword_events (create) or …/<name> (edit). `disabled` is
+ * sent on create only; an existing input is switched with its enable/disable actions.
+ */
+export function inputPostParams(form: InputForm): Record<string, string> {
+  const params: Record<string, string> = {
+    account: form.account,
+    feeds: feedIds.filter((id) => form.feeds.includes(id)).join(','),
+    index: form.index,
+    interval: String(form.interval),
+    start_time: startTimeValue(form),
+    log_level: form.logLevel,
+  };
+  if (!form.exists) {
+    params['name'] = form.account;
+    params['disabled'] = form.enabled ? '0' : '1';
+  }
+  return params;
+}
+
+export const globalLogLevelDefault: LogLevel = defaultLogLevel as LogLevel;
+
+/**
+ * Definition of the `onepassword_index` macro the dashboards use: every index an input writes to
+ * (the default index when none is configured yet).
+ */
+export function indexMacroDefinition(indexes: readonly string[]): string {
+  const unique = [...new Set(indexes.map((i) => i.trim()).filter((i) => i !== '' && i !== 'default'))].sort();
+  if (unique.length === 0) return `index=${defaultIndex}`;
+  const term = (i: string): string => (/^[A-Za-z0-9_-]+$/.test(i) ? `index=${i}` : `index="${i}"`);
+  return unique.length === 1 ? term(unique[0] ?? defaultIndex) : `(${unique.map(term).join(' OR ')})`;
+}

@@ -1,0 +1,136 @@
+/**
+ * KV store access over splunkd REST. 503 while the KV store starts is retried; a KV store that is
+ * disabled on this instance (some heavy forwarders) is reported as `KvStoreUnavailable` so the
+ * caller can fall back to files.
+ */
+import { appId } from '../core/app-identity';
+import { AddonError } from '../core/errors';
+import { abortableSleep } from '../core/retry';
+import { nsPath, splunkdMessage, type SplunkdClient, type SplunkdResponse } from './splunkd-client';
+
+export type KvDocument = Record<string, unknown> & { _key: string };
+
+export class KvStoreUnavailable extends AddonError {
+  constructor(message: string) {
+    super('splunkd', message);
+    this.name = 'KvStoreUnavailable';
+  }
+}
+
+export interface KvStoreOptions {
+  /** How long to keep retrying 503 before giving up (ms). */
+  readonly startupWaitMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export class KvStore {
+  private readonly startupWaitMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly splunkd: SplunkdClient,
+    private readonly app: string = appId,
+    options: KvStoreOptions = {},
+  ) {
+    this.startupWaitMs = options.startupWaitMs ?? 60_000;
+    this.sleep = options.sleep ?? ((ms) => abortableSleep(ms));
+  }
+
+  private path(collection: string, ...rest: string[]): string {
+    return nsPath(
+      this.app,
+      'storage',
+      'collections',
+      'data',
+      encodeURIComponent(collection),
+      ...rest.map(encodeURIComponent),
+    );
+  }
+
+  /** Sends with retries on 503 (KV store starting) and on transport failures. */
+  private async send(method: string, path: string, json?: unknown): Promise<SplunkdResponse> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      let response: SplunkdResponse | undefined;
+      let failure: unknown;
+      try {
+        response = await this.splunkd.send(method, path, json === undefined ? undefined : { json });
+      } catch (error) {
+        if (error instanceof AddonError && error.errorClass === 'splunkd_auth') throw error;
+        failure = error;
+      }
+      if (response && response.status !== 503) return response;
+      const text = response ? splunkdMessage(response.body) : String(failure);
+      if (response && /disabled/i.test(text))
+        throw new KvStoreUnavailable(`the KV store is disabled on this instance: ${text}`);
+      if (Date.now() - started >= this.startupWaitMs) {
+        if (response)
+          throw new KvStoreUnavailable(
+            `the KV store stayed unavailable for ${Math.round(this.startupWaitMs / 1000)} s: ${text}`,
+          );
+        throw failure instanceof AddonError ? failure : new AddonError('splunkd', text);
+      }
+      await this.sleep(Math.min(500 * 2 ** Math.min(attempt - 1, 4), 5000));
+    }
+  }
+
+  async get(collection: string, key: string): Promise<KvDocument | undefined> {
+    const response = await this.send('GET', this.path(collection, key));
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw kvError('read', collection, response);
+    return JSON.parse(response.body) as KvDocument;
+  }
+
+  async query(collection: string, query: Record<string, unknown>): Promise<KvDocument[]> {
+    const response = await this.send(
+      'GET',
+      `${this.path(collection)}?query=${encodeURIComponent(JSON.stringify(query))}`,
+    );
+    if (response.status !== 200) throw kvError('query', collection, response);
+    return JSON.parse(response.body) as KvDocument[];
+  }
+
+  /** Upserts documents by _key (batch_save: at most 1000 per call). */
+  async save(collection: string, documents: readonly KvDocument[]): Promise<void> {
+    for (let i = 0; i < documents.length; i += 1000) {
+      const response = await this.send(
+        'POST',
+        this.path(collection, 'batch_save'),
+        documents.slice(i, i + 1000),
+      );
+      if (response.status !== 200 && response.status !== 201)
+        throw kvError('write', collection, response);
+    }
+  }
+
+  /** Inserts a document that must not exist yet; false when its _key is taken (409). */
+  async insert(collection: string, document: KvDocument): Promise<boolean> {
+    const response = await this.send('POST', this.path(collection), document);
+    if (response.status === 409) return false;
+    if (response.status !== 200 && response.status !== 201)
+      throw kvError('insert', collection, response);
+    return true;
+  }
+
+  async replace(collection: string, document: KvDocument): Promise<boolean> {
+    const response = await this.send('POST', this.path(collection, document._key), document);
+    if (response.status === 404) return false;
+    if (response.status !== 200 && response.status !== 201)
+      throw kvError('write', collection, response);
+    return true;
+  }
+
+  async remove(collection: string, key: string): Promise<void> {
+    const response = await this.send('DELETE', this.path(collection, key));
+    if (response.status !== 200 && response.status !== 404)
+      throw kvError('delete', collection, response);
+  }
+}
+
+function kvError(action: string, collection: string, response: SplunkdResponse): AddonError {
+  return new AddonError(
+    'splunkd',
+    `KV store ${action} on ${collection} failed (${response.status}): ${splunkdMessage(response.body)}`,
+    { status: response.status },
+  );
+}
