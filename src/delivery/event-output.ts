@@ -74,9 +74,11 @@ export class EventOutput {
    */
   private async writeAll(
     buffer: Buffer,
-    boundaries: readonly number[],
+    boundaries: readonly number[] | 'unstoppable',
     onProgress?: (bytes: number) => void,
   ): Promise<number> {
+    const stopping = (): boolean => boundaries !== 'unstoppable' && this.shouldStop();
+    const cuts = boundaries === 'unstoppable' ? [] : boundaries;
     let offset = 0;
     let next = 0;
     while (offset < buffer.length) {

@@ -53,7 +53,11 @@ export function parseFeeds(value: unknown): FeedId[] {
 }
 
 function isTrue(value: unknown): boolean {
-  return value === true || value === 1 || (typeof value === 'string' && /^(1|true|t|yes|y)$/i.test(value.trim()));
+  return (
+    value === true ||
+    value === 1 ||
+    (typeof value === 'string' && /^(1|true|t|yes|y)$/i.test(value.trim()))
+  );
 }
 
 const datePattern = /^(\d{4}-\d{2}-\d{2})T00:00:00(?:\.000)?Z$/;
@@ -79,15 +83,20 @@ export function inputFormFromStanza(account: string, content: Record<string, unk
   const rawStart = typeof content['start_time'] === 'string' ? content['start_time'].trim() : '';
   const dateMatch = datePattern.exec(rawStart);
   const interval = Number(content['interval']);
-  const level = typeof content['log_level'] === 'string' ? content['log_level'].trim().toUpperCase() : '';
+  const level =
+    typeof content['log_level'] === 'string' ? content['log_level'].trim().toUpperCase() : '';
   return {
     account,
     exists: true,
     enabled: !isTrue(content['disabled']),
     feeds: parseFeeds(content['feeds']),
-    index: typeof content['index'] === 'string' && content['index'] !== '' ? content['index'] : 'default',
+    index:
+      typeof content['index'] === 'string' && content['index'] !== ''
+        ? content['index']
+        : 'default',
     interval: Number.isInteger(interval) && interval > 0 ? interval : defaultInterval,
-    startMode: rawStart === '' || rawStart === defaultStartTime ? 'default' : dateMatch ? 'date' : 'custom',
+    startMode:
+      rawStart === '' || rawStart === defaultStartTime ? 'default' : dateMatch ? 'date' : 'custom',
     startDate: dateMatch?.[1] ?? '',
     startRaw: rawStart,
     logLevel: (logLevels as readonly string[]).includes(level) ? (level as LogLevel) : '',
@@ -108,7 +117,11 @@ function utcDay(date: Date): string {
 
 export function validateInputForm(
   form: InputForm,
-  context: { readonly scopes: readonly FeedId[] | undefined; readonly indexes: readonly string[]; readonly now: Date },
+  context: {
+    readonly scopes: readonly FeedId[] | undefined;
+    readonly indexes: readonly string[];
+    readonly now: Date;
+  },
 ): InputValidation {
   const errors: Partial<Record<InputField, string>> = {};
   const notes: string[] = [];
@@ -120,16 +133,27 @@ export function validateInputForm(
     }
   }
   if (form.index.trim() === '') errors.index = 'Pick the index the events go to.';
-  else if (context.indexes.length > 0 && !context.indexes.includes(form.index) && form.index !== 'default') {
+  else if (
+    context.indexes.length > 0 &&
+    !context.indexes.includes(form.index) &&
+    form.index !== 'default'
+  ) {
     errors.index = `The index "${form.index}" does not exist on this Splunk. Create it first or pick another.`;
   }
-  if (!Number.isInteger(form.interval) || form.interval < minInterval || form.interval > maxInterval) {
+  if (
+    !Number.isInteger(form.interval) ||
+    form.interval < minInterval ||
+    form.interval > maxInterval
+  ) {
     errors.interval = `The interval is a whole number of seconds from ${minInterval} to ${maxInterval}.`;
   }
   if (form.startMode === 'date') {
-    const date = /^\d{4}-\d{2}-\d{2}$/.test(form.startDate) ? new Date(`${form.startDate}T00:00:00Z`) : undefined;
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(form.startDate)
+      ? new Date(`${form.startDate}T00:00:00Z`)
+      : undefined;
     if (date === undefined || Number.isNaN(date.getTime())) errors.startDate = 'Pick a start date.';
-    else if (form.startDate > utcDay(context.now)) errors.startDate = 'The start date is in the future.';
+    else if (form.startDate > utcDay(context.now))
+      errors.startDate = 'The start date is in the future.';
     else if (context.now.getTime() - date.getTime() > retentionDays * 86_400_000) {
       notes.push(
         `1Password keeps ${retentionDays} days of events, so the first run starts at the oldest event still kept.`,
@@ -177,8 +201,12 @@ export const globalLogLevelDefault: LogLevel = defaultLogLevel as LogLevel;
  * (the default index when none is configured yet).
  */
 export function indexMacroDefinition(indexes: readonly string[]): string {
-  const unique = [...new Set(indexes.map((i) => i.trim()).filter((i) => i !== '' && i !== 'default'))].sort();
+  const unique = [
+    ...new Set(indexes.map((i) => i.trim()).filter((i) => i !== '' && i !== 'default')),
+  ].sort();
   if (unique.length === 0) return `index=${defaultIndex}`;
   const term = (i: string): string => (/^[A-Za-z0-9_-]+$/.test(i) ? `index=${i}` : `index="${i}"`);
-  return unique.length === 1 ? term(unique[0] ?? defaultIndex) : `(${unique.map(term).join(' OR ')})`;
+  return unique.length === 1
+    ? term(unique[0] ?? defaultIndex)
+    : `(${unique.map(term).join(' OR ')})`;
 }
