@@ -57,21 +57,29 @@ export function sameRequest(a: JournalRequest, b: JournalRequest): boolean {
 export class PageJournal {
   private fd: number | undefined;
   private delivered = 0;
+  private base = 0;
 
   constructor(readonly path: string) {}
 
-  /** Durably records the page before any of it is written. Throws on failure (e.g. disk full). */
-  begin(from: JournalRequest, uuids: readonly string[]): void {
+  /**
+   * Durably records the page before any of it is written. Throws on failure (e.g. disk full).
+   * `uuids` lists the page's events in write order; the first `alreadyDelivered` of them reached
+   * splunkd in an earlier, interrupted run.
+   */
+  begin(from: JournalRequest, uuids: readonly string[], alreadyDelivered = 0): void {
     this.close();
     try {
       mkdirSync(dirname(this.path), { recursive: true });
       const fd = openSync(this.path, 'w');
       this.fd = fd;
-      const content = Buffer.from(progressLine(0) + JSON.stringify({ from, uuids }) + '\n');
+      const content = Buffer.from(
+        progressLine(alreadyDelivered) + JSON.stringify({ from, uuids }) + '\n',
+      );
       let offset = 0;
       while (offset < content.length)
         offset += writeSync(fd, content, offset, content.length - offset, offset);
       this.delivered = 0;
+      this.base = alreadyDelivered;
     } catch (error) {
       this.close();
       throw new AddonError(
@@ -82,10 +90,10 @@ export class PageJournal {
     }
   }
 
-  /** Records that `delivered` whole events of the page have reached the pipe. */
+  /** Records that `delivered` whole events of this write have reached the pipe. */
   progress(delivered: number): void {
     if (this.fd === undefined || delivered === this.delivered) return;
-    writeSync(this.fd, progressLine(delivered), 0, 'utf8');
+    writeSync(this.fd, progressLine(this.base + delivered), 0, 'utf8');
     this.delivered = delivered;
   }
 

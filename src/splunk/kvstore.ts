@@ -1,6 +1,6 @@
 /**
  * KV store access over splunkd REST. 503 while the KV store starts is retried; a KV store that is
- * disabled on this instance (some heavy forwarders) is reported as `KvStoreUnavailable` so the
+ * disabled on this instance (some heavy forwarders) is reported as `KvStoreDisabled` so the
  * caller can fall back to files.
  */
 import { appId } from '../core/app-identity';
@@ -10,10 +10,11 @@ import { nsPath, splunkdMessage, type SplunkdClient, type SplunkdResponse } from
 
 export type KvDocument = Record<string, unknown> & { _key: string };
 
-export class KvStoreUnavailable extends AddonError {
+/** The KV store is switched off on this instance ([kvstore] disabled = true): use files instead. */
+export class KvStoreDisabled extends AddonError {
   constructor(message: string) {
-    super('splunkd', message);
-    this.name = 'KvStoreUnavailable';
+    super('checkpoint', message);
+    this.name = 'KvStoreDisabled';
   }
 }
 
@@ -61,13 +62,19 @@ export class KvStore {
       }
       if (response && response.status !== 503) return response;
       const text = response ? splunkdMessage(response.body) : String(failure);
-      if (response && /disabled/i.test(text))
-        throw new KvStoreUnavailable(`the KV store is disabled on this instance: ${text}`);
+      if (response && /disabled/i.test(text)) {
+        throw new KvStoreDisabled(`the KV store is disabled on this instance: ${text}`);
+      }
       if (Date.now() - started >= this.startupWaitMs) {
-        if (response)
-          throw new KvStoreUnavailable(
-            `the KV store stayed unavailable for ${Math.round(this.startupWaitMs / 1000)} s: ${text}`,
+        // A KV store that is only slow must not trigger the file fallback: the two could diverge.
+        const waited = Math.round(this.startupWaitMs / 1000);
+        if (response) {
+          throw new AddonError(
+            'splunkd',
+            `the KV store stayed unavailable for ${waited} s: ${text}`,
+            { status: 503 },
           );
+        }
         throw failure instanceof AddonError ? failure : new AddonError('splunkd', text);
       }
       await this.sleep(Math.min(500 * 2 ** Math.min(attempt - 1, 4), 5000));

@@ -1,0 +1,155 @@
+/**
+ * Cursor checkpoints: flat documents keyed `<account>__<feed>` in the KV store, or — only when the
+ * KV store is disabled on this instance — JSON files in checkpoint_dir with the same content.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkpointCollection } from '../core/app-identity';
+import { AddonError, describeError } from '../core/errors';
+import type { FeedId } from '../core/feeds';
+import { KvStoreDisabled, type KvDocument, type KvStore } from '../splunk/kvstore';
+import type { Logger } from '../log/logger';
+
+export interface Checkpoint {
+  readonly _key: string;
+  readonly account: string;
+  readonly feed: FeedId | 'budget';
+  readonly input: string;
+  /** The cursor to request next; '' before the first page is committed. */
+  readonly cursor: string;
+  /** Newest delivered event time, epoch milliseconds (0 = none yet). */
+  readonly last_event_time: number;
+  /** uuids of the most recently delivered events, comma-separated, for stale-cursor recovery. */
+  readonly recent_uuids: string;
+  readonly events_total: number;
+  readonly pages_total: number;
+  /** Epoch seconds. */
+  readonly updated_at: number;
+  /** Lease generation that wrote this checkpoint (fencing on search-head clusters). */
+  readonly generation: number;
+  /** Rate-budget history (JSON), only on the account's budget document. */
+  readonly budget_history?: string;
+  readonly schema_version: number;
+}
+
+export function checkpointKey(account: string, feed: FeedId | 'budget'): string {
+  return `${account}__${feed}`;
+}
+
+export interface CheckpointStore {
+  readonly kind: 'kvstore' | 'file';
+  load(key: string): Promise<Checkpoint | undefined>;
+  save(checkpoint: Checkpoint): Promise<void>;
+}
+
+export class KvCheckpointStore implements CheckpointStore {
+  readonly kind = 'kvstore';
+  private verified = false;
+
+  constructor(private readonly kv: KvStore) {}
+
+  async load(key: string): Promise<Checkpoint | undefined> {
+    return (await this.kv.get(checkpointCollection, key)) as Checkpoint | undefined;
+  }
+
+  async save(checkpoint: Checkpoint): Promise<void> {
+    await this.kv.save(checkpointCollection, [checkpoint as unknown as KvDocument]);
+    if (!this.verified) {
+      // Read the first write of a run back: a KV store that acknowledges but does not persist
+      // (a failure seen on Splunk Cloud by another vendor) must not go unnoticed.
+      const back = await this.load(checkpoint._key);
+      if (back?.cursor !== checkpoint.cursor) {
+        throw new AddonError(
+          'checkpoint',
+          `the KV store acknowledged checkpoint ${checkpoint._key} but did not keep it`,
+        );
+      }
+      this.verified = true;
+    }
+  }
+}
+
+export class FileCheckpointStore implements CheckpointStore {
+  readonly kind = 'file';
+
+  constructor(private readonly dir: string) {}
+
+  private path(key: string): string {
+    return join(this.dir, `${key}.checkpoint.json`);
+  }
+
+  async load(key: string): Promise<Checkpoint | undefined> {
+    const path = this.path(key);
+    if (!existsSync(path)) return undefined;
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+    } catch (error) {
+      throw new AddonError(
+        'checkpoint',
+        `checkpoint file ${path} is unreadable: ${describeError(error)}`,
+      );
+    }
+  }
+
+  async save(checkpoint: Checkpoint): Promise<void> {
+    const path = this.path(checkpoint._key);
+    const temp = `${path}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      // write + rename: a crash leaves either the old or the new checkpoint, never half of one.
+      writeFileSync(temp, JSON.stringify(checkpoint));
+      renameSync(temp, path);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw new AddonError(
+        'checkpoint',
+        `cannot write checkpoint file ${path}: ${describeError(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  remove(key: string): void {
+    rmSync(this.path(key), { force: true });
+  }
+}
+
+/**
+ * Picks the store for this run: the KV store, unless it reports itself disabled. A file checkpoint
+ * left from a time the KV store was off is moved into the KV store when it is newer.
+ */
+export async function openCheckpointStore(
+  kv: KvStore,
+  checkpointDir: string,
+  probeKey: string,
+  logger: Logger,
+): Promise<CheckpointStore> {
+  const files = new FileCheckpointStore(checkpointDir);
+  const kvStore = new KvCheckpointStore(kv);
+  try {
+    await kvStore.load(probeKey);
+  } catch (error) {
+    if (error instanceof KvStoreDisabled) {
+      logger.warn('the KV store is disabled on this instance; keeping checkpoints as files', {
+        dir: checkpointDir,
+      });
+      return files;
+    }
+    throw error;
+  }
+  return {
+    kind: 'kvstore',
+    async load(key) {
+      const fromKv = await kvStore.load(key);
+      const fromFile = await files.load(key);
+      if (fromFile && (!fromKv || fromFile.updated_at > fromKv.updated_at)) {
+        await kvStore.save(fromFile);
+        files.remove(key);
+        logger.info('moved a file checkpoint into the KV store', { key });
+        return fromFile;
+      }
+      return fromKv;
+    },
+    save: (checkpoint) => kvStore.save(checkpoint),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Proxy and CA-bundle settings, global ([proxy] in onepassword_settings.conf) or per account
+ * (onepassword_accounts.conf). Proxy credentials never go into a .conf file: they are kept in
+ * storage/passwords as `proxy:<account>` / `proxy:_global`.
+ */
+
+export interface ProxyForm {
+  readonly proxyUrl: string;
+  readonly caBundlePath: string;
+  /** keep = leave stored credentials alone (they are never read back); set = replace; remove = delete. */
+  readonly credentials: 'keep' | 'set' | 'remove';
+  readonly username: string;
+  readonly password: string;
+}
+
+export const emptyProxyForm: ProxyForm = {
+  proxyUrl: '',
+  caBundlePath: '',
+  credentials: 'keep',
+  username: '',
+  password: '',
+};
+
+export type ProxyField = 'proxyUrl' | 'caBundlePath' | 'username' | 'password';
+
+export function checkProxyUrl(value: string): string | undefined {
+  const text = value.trim();
+  if (text === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `"${text}" is not a URL. Use http://host:port or https://host:port.`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return 'The proxy URL must start with http:// or https://.';
+  }
+  if (url.username !== '' || url.password !== '') {
+    return 'Do not put credentials in the proxy URL: it is stored in a .conf file in clear text. Use the user name and password fields, which are kept in storage/passwords.';
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
+    return 'The proxy URL is scheme, host and port only, without a path or query.';
+  }
+  return undefined;
+}
+
+/** Absolute path on the Splunk host (POSIX or Windows); existence is checked by the input itself. */
+export function checkCaBundlePath(value: string): string | undefined {
+  const text = value.trim();
+  if (text === '') return undefined;
+  if (/[\u0000-\u001f]/.test(text)) return 'The path contains control characters.';
+  if (!text.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(text)) {
+    return 'Give an absolute path on the Splunk server, for example /opt/splunk/etc/auth/corp-ca.pem.';
+  }
+  return undefined;
+}
+
+export function validateProxyForm(form: ProxyForm): Partial<Record<ProxyField, string>> {
+  const errors: Partial<Record<ProxyField, string>> = {};
+  const url = checkProxyUrl(form.proxyUrl);
+  if (url !== undefined) errors.proxyUrl = url;
+  const ca = checkCaBundlePath(form.caBundlePath);
+  if (ca !== undefined) errors.caBundlePath = ca;
+  if (form.credentials === 'set') {
+    if (form.proxyUrl.trim() === '') errors.username = 'Set a proxy URL to use proxy credentials.';
+    else if (form.username.trim() === '') errors.username = 'Enter the proxy user name.';
+    if (form.password === '') errors.password = 'Enter the proxy password.';
+  }
+  return errors;
+}
+
+export function proxyConfParams(form: ProxyForm): Record<string, string> {
+  return { proxy_url: form.proxyUrl.trim(), ca_bundle_path: form.caBundlePath.trim() };
+}
+
+export function proxySecretPayload(form: ProxyForm): string {
+  return JSON.stringify({ username: form.username.trim(), password: form.password });
+}

@@ -1,0 +1,350 @@
+/**
+ * What the page does to splunkd, one function per admin action. Secrets are only ever written
+ * (storage/passwords is never read), so a saved token cannot travel back to the browser.
+ */
+import { accountsConf, healthCollection, secretRealm, settingsConf } from '../core/app-identity';
+import { type FeedId } from '../core/feeds';
+import { accountConfParams, accountSecretPayload, type AccountForm } from './account-model';
+import { inputPostParams, type InputForm, type LogLevel } from './input-model';
+import { proxyConfParams, proxySecretPayload, type ProxyForm } from './proxy-model';
+import {
+  accountSecretUser,
+  accountStatusCollection,
+  accountsConfEndpoint,
+  appNamespace,
+  confEndpoint,
+  globalEndpoints,
+  indexMacroName,
+  inputEndpoint,
+  inputsEndpoint,
+  isProbeStanza,
+  kvDataEndpoint,
+  macrosConf,
+  passwordsEndpoint,
+  probeStanzaName,
+  proxySecretUser,
+  secretEntityEndpoint,
+  settingsConfEndpoint,
+} from './rest-paths';
+import { isStatus, SplunkdRequestError, type Entry, type SplunkdRest } from './splunkd-rest';
+import {
+  parseAccountStatus,
+  parseHealthDocs,
+  type AccountStatusDoc,
+  type HealthDoc,
+} from './status-model';
+import { type UserContext } from './permissions-model';
+
+export interface ServerFacts {
+  readonly isCloud: boolean;
+  readonly serverName: string;
+  readonly version: string;
+}
+
+export interface AccountEntry {
+  readonly name: string;
+  readonly regionHost: string;
+  readonly proxyUrl: string;
+  readonly caBundlePath: string;
+}
+
+export interface SetupState {
+  readonly accounts: AccountEntry[];
+  readonly inputs: Entry[];
+  readonly statuses: Map<string, AccountStatusDoc>;
+  readonly indexes: string[];
+  readonly settings: Map<string, Record<string, unknown>>;
+  readonly configured: boolean;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+export class SetupService {
+  constructor(private readonly rest: SplunkdRest) {}
+
+  async currentUser(): Promise<UserContext> {
+    const [entry] = await this.rest.entries(globalEndpoints.currentContext);
+    const content = entry?.content ?? {};
+    const list = (value: unknown): string[] =>
+      Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    return {
+      username: text(content['username']),
+      roles: list(content['roles']),
+      capabilities: list(content['capabilities']),
+    };
+  }
+
+  async serverFacts(): Promise<ServerFacts> {
+    const [entry] = await this.rest.entries(globalEndpoints.serverInfo);
+    const content = entry?.content ?? {};
+    return {
+      // Splunk Cloud reports instance_type "cloud"; Enterprise omits it or says "download".
+      isCloud: text(content['instance_type']).toLowerCase() === 'cloud',
+      serverName: text(content['serverName']),
+      version: text(content['version']),
+    };
+  }
+
+  async loadState(): Promise<SetupState> {
+    const [accounts, inputs, statuses, indexes, settings, configured] = await Promise.all([
+      this.listAccounts(),
+      this.listInputs(),
+      this.listStatuses(),
+      this.listIndexes(),
+      this.loadSettings(),
+      this.isConfigured(),
+    ]);
+    return { accounts, inputs, statuses, indexes, settings, configured };
+  }
+
+  async listAccounts(): Promise<AccountEntry[]> {
+    const entries = await this.rest.entries(accountsConfEndpoint(), appNamespace);
+    return entries
+      .filter((e) => e.name !== 'default')
+      .map((e) => ({
+        name: e.name,
+        regionHost: text(e.content['region_host']),
+        proxyUrl: text(e.content['proxy_url']),
+        caBundlePath: text(e.content['ca_bundle_path']),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async listInputs(): Promise<Entry[]> {
+    const entries = await this.rest.entries(inputsEndpoint, appNamespace);
+    return entries.filter((e) => !isProbeStanza(e.name));
+  }
+
+  private async kvList(collection: string): Promise<unknown[]> {
+    try {
+      const value = await this.rest.get(kvDataEndpoint(collection), appNamespace);
+      return Array.isArray(value) ? value : [];
+    } catch (error) {
+      // No document written yet (collection not created on this instance yet): nothing to show.
+      if (isStatus(error, 404)) return [];
+      throw error;
+    }
+  }
+
+  async listStatuses(): Promise<Map<string, AccountStatusDoc>> {
+    const docs = await this.kvList(accountStatusCollection);
+    const map = new Map<string, AccountStatusDoc>();
+    for (const raw of docs) {
+      const doc = parseAccountStatus(raw);
+      if (doc !== undefined) map.set(doc._key, doc);
+    }
+    return map;
+  }
+
+  async accountStatus(account: string): Promise<AccountStatusDoc | undefined> {
+    try {
+      return parseAccountStatus(
+        await this.rest.get(kvDataEndpoint(accountStatusCollection, account), appNamespace),
+      );
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  async listHealth(): Promise<HealthDoc[]> {
+    return parseHealthDocs(await this.kvList(healthCollection));
+  }
+
+  async listIndexes(): Promise<string[]> {
+    const entries = await this.rest.entries(globalEndpoints.indexes);
+    return entries
+      .map((e) => e.name)
+      .filter((name) => !name.startsWith('_'))
+      .sort();
+  }
+
+  async loadSettings(): Promise<Map<string, Record<string, unknown>>> {
+    const entries = await this.rest.entries(settingsConfEndpoint(), appNamespace);
+    return new Map(entries.map((e) => [e.name, e.content]));
+  }
+
+  async isConfigured(): Promise<boolean> {
+    const [entry] = await this.rest.entries(globalEndpoints.appLocal);
+    const value = entry?.content['configured'];
+    return value === true || value === 1 || value === '1' || value === 'true';
+  }
+
+  /** Creates the entry, or updates it when it exists (splunkd answers 409 to a second create). */
+  private async upsertSecret(username: string, payload: string): Promise<void> {
+    try {
+      await this.rest.post(
+        passwordsEndpoint,
+        { name: username, password: payload, realm: secretRealm },
+        appNamespace,
+      );
+    } catch (error) {
+      if (!isStatus(error, 409)) throw error;
+      await this.rest.post(secretEntityEndpoint(username), { password: payload }, appNamespace);
+    }
+  }
+
+  private async deleteIfPresent(endpoint: string, namespace = appNamespace): Promise<void> {
+    try {
+      await this.rest.delete(endpoint, namespace);
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+    }
+  }
+
+  private async upsertStanza(
+    conf: string,
+    stanza: string,
+    params: Record<string, string>,
+  ): Promise<void> {
+    try {
+      await this.rest.post(confEndpoint(conf, stanza), params, appNamespace);
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+      await this.rest.post(confEndpoint(conf), { name: stanza, ...params }, appNamespace);
+    }
+  }
+
+  /** Writes the secret first (when a token was pasted), then the non-secret stanza. */
+  async saveAccount(form: AccountForm): Promise<void> {
+    const name = form.name.trim();
+    if (form.token.trim() !== '') {
+      const endpoint = form.useCustomEndpoint ? form.customEndpoint : undefined;
+      await this.upsertSecret(accountSecretUser(name), accountSecretPayload(form.token, endpoint));
+    }
+    await this.upsertStanza(accountsConf, name, accountConfParams(form));
+  }
+
+  /** Removes everything the page created for an account. Checkpoints stay (see docs/setup-page.md). */
+  async deleteAccount(name: string): Promise<void> {
+    await this.deleteIfPresent(inputEndpoint(name));
+    await this.deleteIfPresent(inputEndpoint(probeStanzaName(name)));
+    await this.deleteIfPresent(secretEntityEndpoint(accountSecretUser(name)));
+    await this.deleteIfPresent(secretEntityEndpoint(proxySecretUser(name)));
+    await this.deleteIfPresent(accountsConfEndpoint(name));
+    await this.deleteIfPresent(kvDataEndpoint(accountStatusCollection, name));
+  }
+
+  /**
+   * Live check through splunkd: a disabled probe stanza makes splunkd run the input's external
+   * validation (`--validate-arguments`), which reads the stored secret, calls introspect and
+   * records the outcome in the account-status collection. The probe is always removed again.
+   */
+  async liveCheck(account: string, feedsToCheck: readonly FeedId[]): Promise<LiveCheckResult> {
+    const probe = probeStanzaName(account);
+    const params = { name: probe, account, disabled: '1', feeds: feedsToCheck.join(',') };
+    const startedAt = Date.now();
+    let validationError: string | undefined;
+    let created = false;
+    try {
+      await this.rest.post(inputsEndpoint, params, appNamespace);
+      created = true;
+    } catch (error) {
+      if (isStatus(error, 409)) {
+        // A probe left behind by an interrupted check: remove it and try once more.
+        await this.deleteIfPresent(inputEndpoint(probe));
+        try {
+          await this.rest.post(inputsEndpoint, params, appNamespace);
+          created = true;
+        } catch (retryError) {
+          validationError = this.validationMessage(retryError);
+        }
+      } else {
+        validationError = this.validationMessage(error);
+      }
+    } finally {
+      if (created) await this.deleteIfPresent(inputEndpoint(probe));
+    }
+    const status = await this.accountStatus(account);
+    const checkedAt = status?.checked_at;
+    const fresh =
+      status !== undefined &&
+      checkedAt !== undefined &&
+      Number(checkedAt) * 1000 >= startedAt - 5_000;
+    const freshStatus = fresh ? status : undefined;
+    let outcome: LiveCheckResult['outcome'] = 'no_status';
+    if (validationError !== undefined || (freshStatus !== undefined && !isOk(freshStatus.ok)))
+      outcome = 'failed';
+    else if (freshStatus !== undefined) outcome = 'ok';
+    return { outcome, validationError, status: freshStatus };
+  }
+
+  private validationMessage(error: unknown): string {
+    if (error instanceof SplunkdRequestError && error.status === 400) return error.message;
+    throw error;
+  }
+
+  async saveInput(form: InputForm, previouslyEnabled: boolean | undefined): Promise<void> {
+    const params = inputPostParams(form);
+    if (!form.exists) {
+      await this.rest.post(inputsEndpoint, params, appNamespace);
+      return;
+    }
+    await this.rest.post(inputEndpoint(form.account), params, appNamespace);
+    if (previouslyEnabled !== form.enabled) await this.setInputEnabled(form.account, form.enabled);
+  }
+
+  async setInputEnabled(name: string, enabled: boolean): Promise<void> {
+    await this.rest.post(
+      `${inputEndpoint(name)}/${enabled ? 'enable' : 'disable'}`,
+      {},
+      appNamespace,
+    );
+  }
+
+  /** Creates an index on Splunk Enterprise (system-wide, so it outlives the app). */
+  async createIndex(name: string): Promise<void> {
+    await this.rest.post(globalEndpoints.indexes, { name });
+  }
+
+  async setIndexMacro(definition: string): Promise<void> {
+    await this.upsertStanza(macrosConf, indexMacroName, { definition });
+  }
+
+  async indexMacro(): Promise<string | undefined> {
+    try {
+      const [entry] = await this.rest.entries(
+        confEndpoint(macrosConf, indexMacroName),
+        appNamespace,
+      );
+      return text(entry?.content['definition']);
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  async saveProxy(account: string | undefined, form: ProxyForm): Promise<void> {
+    const conf = proxyConfParams(form);
+    if (account === undefined) await this.upsertStanza(settingsConf, 'proxy', conf);
+    else await this.upsertStanza(accountsConf, account, conf);
+    const user = proxySecretUser(account);
+    if (form.credentials === 'set') await this.upsertSecret(user, proxySecretPayload(form));
+    if (form.credentials === 'remove') await this.deleteIfPresent(secretEntityEndpoint(user));
+  }
+
+  async saveLogLevel(level: LogLevel): Promise<void> {
+    await this.upsertStanza(settingsConf, 'logging', { log_level: level });
+  }
+
+  /** First save: is_configured = 1 and an app reload, so Splunk stops redirecting to setup without a restart. */
+  async markConfigured(): Promise<void> {
+    await this.rest.post(globalEndpoints.appLocal, { configured: '1' });
+    await this.rest.post(globalEndpoints.appReload, {});
+  }
+}
+
+function isOk(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 'true';
+}
+
+export interface LiveCheckResult {
+  /** no_status: splunkd accepted the probe but the input recorded no fresh status document. */
+  readonly outcome: 'ok' | 'failed' | 'no_status';
+  /** splunkd's 400 message (the input's own <message>), when validation failed. */
+  readonly validationError: string | undefined;
+  /** The status document written by this check (older documents are not shown as this result). */
+  readonly status: AccountStatusDoc | undefined;
+}
