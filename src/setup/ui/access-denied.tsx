@@ -20,12 +20,14 @@ export function AccessDenied({
       </Message>
       <P>
         You are signed in as <strong>{user.username || 'an unknown user'}</strong>
-        {user.roles.length > 0 ? ` with the role${user.roles.length > 1 ? 's' : ''} ${user.roles.join(', ')}` : ''}
+        {user.roles.length > 0
+          ? ` with the role${user.roles.length > 1 ? 's' : ''} ${user.roles.join(', ')}`
+          : ''}
         , which lacks: {missing.join(', ')}.
       </P>
       <P>
-        Ask a Splunk administrator (role admin, or sc_admin on Splunk Cloud) to configure the add-on, or
-        to grant you that role.
+        Ask a Splunk administrator (role admin, or sc_admin on Splunk Cloud) to configure the
+        add-on, or to grant you that role.
       </P>
     </div>
   );

@@ -74,7 +74,9 @@ export function App({ service }: { readonly service: SetupService }): React.JSX.
   const afterSave = useCallback(async () => {
     if (state !== undefined && !state.configured) {
       await service.markConfigured();
-      setNotice('Setup saved. The add-on is now configured; the app was reloaded, no restart needed.');
+      setNotice(
+        'Setup saved. The add-on is now configured; the app was reloaded, no restart needed.',
+      );
     }
     await refresh();
   }, [service, state, refresh]);
@@ -89,7 +91,9 @@ export function App({ service }: { readonly service: SetupService }): React.JSX.
   if (phase.kind === 'failed') {
     return (
       <Page>
-        <Message type="error">The setup page could not load its configuration: {phase.message}</Message>
+        <Message type="error">
+          The setup page could not load its configuration: {phase.message}
+        </Message>
       </Page>
     );
   }
@@ -119,8 +123,8 @@ export function App({ service }: { readonly service: SetupService }): React.JSX.
       </P>
       {!state.configured && (
         <Message type="info" data-testid="first-run">
-          Welcome. Start by adding a 1Password account with an Events API token, then enable its input
-          on the Inputs tab.
+          Welcome. Start by adding a 1Password account with an Events API token, then enable its
+          input on the Inputs tab.
         </Message>
       )}
       {notice !== undefined && (
@@ -128,7 +132,10 @@ export function App({ service }: { readonly service: SetupService }): React.JSX.
           {notice}
         </Message>
       )}
-      <TabLayout activePanelId={tab} onChange={(_e, data) => setTab(data.activePanelId ?? 'accounts')}>
+      <TabLayout
+        activePanelId={tab}
+        onChange={(_e, data) => setTab(data.activePanelId ?? 'accounts')}
+      >
         <TabLayout.Panel label="Accounts" panelId="accounts">
           <AccountsTab context={context} />
         </TabLayout.Panel>

@@ -1,0 +1,63 @@
+/**
+ * Everything one account needs to talk to 1Password: its loaded configuration, the endpoint the
+ * token may go to, and a client. Shared by run mode and --validate-arguments.
+ */
+import { userAgentProduct } from '../core/app-identity';
+import { AddonError } from '../core/errors';
+import type { FeedId } from '../core/feeds';
+import { loadAccount, type AccountConfig } from '../config/account';
+import { EventsApiClient } from '../events-api/client';
+import { resolveEndpoint, type EndpointChoice } from '../events-api/endpoint';
+import { requireTokenClaims, type TokenClaims } from '../events-api/token';
+import type { Logger } from '../log/logger';
+import type { SplunkdClient } from '../splunk/splunkd-client';
+
+export interface AccountSession {
+  readonly account: AccountConfig;
+  readonly claims: TokenClaims;
+  readonly endpoint: EndpointChoice;
+  readonly client: EventsApiClient;
+}
+
+export const userAgent = `${userAgentProduct}/${typeof __PINNED_NODE_VERSION__ === 'string' ? 'node-' + __PINNED_NODE_VERSION__ : 'dev'}`;
+
+/** undefined when the account has no saved token (not configured yet). */
+export async function openAccountSession(
+  splunkd: SplunkdClient,
+  name: string,
+  logger: Logger,
+  now: Date,
+): Promise<AccountSession | undefined> {
+  const account = await loadAccount(splunkd, name);
+  if (!account) return undefined;
+  logger.addSecret(account.token);
+  if (account.proxyPassword) logger.addSecret(account.proxyPassword);
+  const claims = requireTokenClaims(account.token, now);
+  const endpoint = resolveEndpoint({
+    claims,
+    regionHost: account.regionHost,
+    customEndpoint: account.customEndpoint,
+  });
+  const client = new EventsApiClient({
+    baseUrl: endpoint.baseUrl,
+    token: account.token,
+    userAgent,
+    caPem: account.caPem,
+    proxyUrl: account.proxyUrl,
+    proxyUsername: account.proxyUsername,
+    proxyPassword: account.proxyPassword,
+  });
+  return { account, claims, endpoint, client };
+}
+
+/** Feeds the stanza asks for that the token's scopes do not grant. */
+export function missingScopes(wanted: readonly FeedId[], granted: readonly string[]): FeedId[] {
+  return wanted.filter((feed) => !granted.includes(feed));
+}
+
+export function scopeError(missing: readonly FeedId[]): AddonError {
+  return new AddonError(
+    'token',
+    `The token does not grant ${missing.join(', ')}. Create a token with these feeds in 1Password, or deselect them.`,
+  );
+}

@@ -1,0 +1,284 @@
+/**
+ * Run mode: one invocation collects every feed of the stanza's account until caught up or out of
+ * time, then exits; splunkd schedules the next run by `interval`.
+ */
+import { join } from 'node:path';
+import { schemeName } from '../core/app-identity';
+import { AddonError, describeError, errorClassOf } from '../core/errors';
+import { feeds as feedTable } from '../core/feeds';
+import { defaultBudget, RateBudget } from '../core/rate-budget';
+import { abortableSleep, defaultRetryPolicy, withRetry } from '../core/retry';
+import { parseInputConfig, type InputConfig } from '../config/input-config';
+import { checkpointKey, openCheckpointStore, type Checkpoint } from '../delivery/checkpoint-store';
+import { EventOutput, type OutputTarget } from '../delivery/event-output';
+import { PageJournal } from '../delivery/page-journal';
+import type { Logger } from '../log/logger';
+import { createEventFormatter } from '../splunk/event-format';
+import type { InputDefinition } from '../splunk/input-definition';
+import { KvStore } from '../splunk/kvstore';
+import { SplunkdClient } from '../splunk/splunkd-client';
+import { missingScopes, openAccountSession, scopeError } from './account-session';
+import { runFeed, type FeedRunResult } from './feed-loop';
+import { writeHealth, type FeedOutcome } from './health';
+
+export interface RunEnvironment {
+  readonly logger: Logger;
+  readonly output: OutputTarget;
+  readonly splunkHome: string | undefined;
+  readonly now: () => number;
+  readonly random: () => number;
+  /** Aborted on SIGTERM/SIGINT. */
+  readonly signal: AbortSignal;
+  /** Test hook: overrides the KV store's 503 patience. */
+  readonly kvStartupWaitMs?: number;
+}
+
+/** Returns the process exit code. */
+export async function runInputDefinition(
+  definition: InputDefinition,
+  env: RunEnvironment,
+): Promise<number> {
+  env.logger.addSecret(definition.sessionKey);
+  if (definition.stanzas.length === 0) {
+    env.logger.info('no enabled onepassword_events stanza was given; nothing to do');
+    return 0;
+  }
+  let exitCode = 0;
+  for (const stanza of definition.stanzas) {
+    let config: InputConfig;
+    try {
+      config = parseInputConfig(
+        stanza.name,
+        stanza.params,
+        definition.serverHost,
+        new Date(env.now()),
+      );
+    } catch (error) {
+      env.logger.error(describeError(error), { input: stanza.name, class: errorClassOf(error) });
+      continue;
+    }
+    if (config.disabled) {
+      env.logger.info('input is disabled; nothing to do', { input: config.name });
+      continue;
+    }
+    exitCode = Math.max(exitCode, await runStanza(definition, config, env));
+  }
+  return exitCode;
+}
+
+async function runStanza(
+  definition: InputDefinition,
+  config: InputConfig,
+  env: RunEnvironment,
+): Promise<number> {
+  const logger = env.logger.child({ input: config.name, account: config.account });
+  logger.setLevel(config.logLevel);
+  const runStart = env.now();
+  const deadline = runStart + config.maxRunSeconds * 1000;
+  const splunkd = new SplunkdClient({
+    serverUri: definition.serverUri,
+    sessionKey: definition.sessionKey,
+    splunkHome: env.splunkHome,
+    logger,
+  });
+  const kv = new KvStore(
+    splunkd,
+    undefined,
+    env.kvStartupWaitMs === undefined ? {} : { startupWaitMs: env.kvStartupWaitMs },
+  );
+  const healthContext = () => ({
+    account: config.account,
+    input: config.name,
+    host: config.host,
+    runStart,
+    runEnd: env.now(),
+  });
+  let session;
+  try {
+    session = await openAccountSession(splunkd, config.account, logger, new Date(env.now()));
+  } catch (error) {
+    logger.error(`cannot start: ${describeError(error)}`, { class: errorClassOf(error) });
+    const outcomes = config.feeds.map((feed) => ({
+      feed,
+      events: 0,
+      lastEventTime: 0,
+      error,
+      caughtUp: false,
+    }));
+    await writeHealth(kv, outcomes, healthContext(), logger);
+    await splunkd.close();
+    return 0;
+  }
+  if (!session) {
+    logger.info(
+      'the account has no saved token yet; configure it on the setup page. Nothing collected.',
+    );
+    await splunkd.close();
+    return 0;
+  }
+  const missing = missingScopes(config.feeds, session.claims.features);
+  const feedIds = config.feeds.filter((f) => !missing.includes(f));
+  const outcomes: FeedOutcome[] = [];
+  if (missing.length > 0) {
+    const error = scopeError(missing);
+    logger.error(describeError(error), { class: 'token' });
+    for (const feed of missing)
+      outcomes.push({ feed, events: 0, lastEventTime: 0, error, caughtUp: false });
+  }
+  const stopReason = { value: '' };
+  const shouldStop = (): boolean => {
+    if (env.signal.aborted) stopReason.value ||= 'signal';
+    else if (env.now() >= deadline) stopReason.value ||= 'time budget';
+    return stopReason.value !== '';
+  };
+  let exitCode = 0;
+  const output = new EventOutput(env.output, shouldStop);
+  try {
+    const store = await openCheckpointStore(
+      kv,
+      definition.checkpointDir,
+      checkpointKey(config.account, 'budget'),
+      logger,
+    );
+    const budgetDoc = await store.load(checkpointKey(config.account, 'budget'));
+    let history = {};
+    try {
+      history = budgetDoc?.budget_history
+        ? (JSON.parse(budgetDoc.budget_history) as Record<string, number>)
+        : {};
+    } catch {
+      history = {};
+    }
+    const budget = new RateBudget(defaultBudget, env.now, history);
+    const acquire = async (): Promise<void> => {
+      for (let wait = budget.delayMs(); wait > 0; wait = budget.delayMs()) {
+        logger.debug('waiting for the rate budget', { wait_ms: wait });
+        await abortableSleep(wait, env.signal);
+      }
+      budget.record();
+    };
+    const results = await Promise.all(
+      feedIds.map((feedId) => {
+        const feed = feedTable[feedId];
+        const feedLogger = logger.child({ feed: feedId });
+        return runFeed({
+          feed,
+          account: config.account,
+          input: config.name,
+          limit: config.limit,
+          startTime: config.startTime,
+          generation: 0,
+          fetchPage: (request) =>
+            withRetry(
+              async () => {
+                await acquire();
+                return session.client.fetchPage(feed, request, env.signal);
+              },
+              defaultRetryPolicy,
+              {
+                sleep: abortableSleep,
+                random: env.random,
+                signal: env.signal,
+                deadline,
+                now: env.now,
+                onRetry: (error, attempt, delay) =>
+                  feedLogger.warn(`retrying after ${error.errorClass}: ${describeError(error)}`, {
+                    attempt,
+                    delay_ms: delay,
+                  }),
+              },
+            ),
+          store,
+          output,
+          journal: new PageJournal(
+            join(definition.checkpointDir, `${config.account}__${feedId}.journal`),
+          ),
+          formatter: createEventFormatter({
+            stanza: config.stanza,
+            index: config.index,
+            sourcetype: feed.sourcetype,
+            source: `${schemeName}://${config.name}`,
+            host: config.host,
+          }),
+          logger: feedLogger,
+          now: env.now,
+          shouldStop,
+        });
+      }),
+    );
+    await output.close();
+    const budgetCheckpoint: Checkpoint = {
+      _key: checkpointKey(config.account, 'budget'),
+      account: config.account,
+      feed: 'budget',
+      input: config.name,
+      cursor: '',
+      last_event_time: 0,
+      recent_uuids: '',
+      events_total: 0,
+      pages_total: 0,
+      updated_at: Math.floor(env.now() / 1000),
+      generation: 0,
+      budget_history: JSON.stringify(budget.history()),
+      schema_version: 1,
+    };
+    await store
+      .save(budgetCheckpoint)
+      .catch((error: unknown) =>
+        logger.warn(`could not save the rate budget: ${describeError(error)}`),
+      );
+    for (const r of results) outcomes.push(outcomeOf(r));
+    exitCode = summarize(results, logger, store.kind, stopReason.value, env.now() - runStart);
+  } catch (error) {
+    await output.close().catch(() => undefined);
+    logger.error(`run failed: ${describeError(error)}`, { class: errorClassOf(error) });
+    for (const feed of feedIds)
+      outcomes.push({ feed, events: 0, lastEventTime: 0, error, caughtUp: false });
+    exitCode = error instanceof AddonError && error.errorClass === 'output' ? 1 : 0;
+  } finally {
+    await writeHealth(kv, outcomes, healthContext(), logger);
+    await session.client.close().catch(() => undefined);
+    await splunkd.close().catch(() => undefined);
+  }
+  return exitCode;
+}
+
+function outcomeOf(result: FeedRunResult): FeedOutcome {
+  return {
+    feed: result.feed.id,
+    events: result.events,
+    lastEventTime: result.lastEventTime,
+    error: result.error,
+    caughtUp: result.caughtUp,
+  };
+}
+
+function summarize(
+  results: readonly FeedRunResult[],
+  logger: Logger,
+  storeKind: string,
+  stopReason: string,
+  elapsedMs: number,
+): number {
+  const fields: Record<string, string | number> = {};
+  let total = 0;
+  for (const r of results) {
+    fields[r.feed.id] = r.events;
+    total += r.events;
+  }
+  const failed = results.filter((r) => r.error !== undefined).map((r) => r.feed.id);
+  logger.info('run summary', {
+    events: total,
+    ...fields,
+    pages: results.reduce((a, r) => a + r.pages, 0),
+    caught_up: results.every((r) => r.caughtUp),
+    failed: failed.join(',') || 'none',
+    stopped_by: stopReason || 'none',
+    checkpoints: storeKind,
+    elapsed_ms: elapsedMs,
+  });
+  const outputFailed = results.some(
+    (r) => r.error instanceof AddonError && r.error.errorClass === 'output',
+  );
+  return outputFailed ? 1 : 0;
+}

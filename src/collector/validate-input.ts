@@ -1,0 +1,125 @@
+/**
+ * --validate-arguments: checks a stanza for real before splunkd saves it — parameters, the saved
+ * token, a live introspect call through the token's own endpoint, and the feeds against its scopes.
+ * Stanzas named `__check__<account>` are the setup page's connection check: the same checks, and
+ * the result is recorded in the onepassword_account_status collection for the page to show.
+ */
+import { accountStatusCollection } from '../core/app-identity';
+import { AddonError, describeError, errorClassOf } from '../core/errors';
+import { feedIds, type FeedId } from '../core/feeds';
+import { parseInputConfig } from '../config/input-config';
+import type { Logger } from '../log/logger';
+import type { ValidationDefinition } from '../splunk/input-definition';
+import { KvStore } from '../splunk/kvstore';
+import { SplunkdClient } from '../splunk/splunkd-client';
+import {
+  missingScopes,
+  openAccountSession,
+  scopeError,
+  type AccountSession,
+} from './account-session';
+
+export const checkStanzaPrefix = '__check__';
+
+export interface ValidationOutcome {
+  readonly ok: boolean;
+  /** Admin-readable reason when not ok. */
+  readonly message: string;
+}
+
+function plainWords(error: unknown): string {
+  if (!(error instanceof AddonError)) return `Unexpected error: ${describeError(error)}`;
+  switch (error.errorClass) {
+    case 'unauthorized':
+      return `1Password rejected the token: it is invalid or has been revoked. Generate a new token in 1Password. (${describeError(error)})`;
+    case 'not_found':
+      return 'The token looks truncated: 1Password answered "404 page not found". Copy the whole token again.';
+    case 'network':
+      return `1Password could not be reached: ${describeError(error)}. Check the network, proxy and firewall of this Splunk instance.`;
+    default:
+      return describeError(error);
+  }
+}
+
+export async function validateDefinition(
+  definition: ValidationDefinition,
+  env: { logger: Logger; splunkHome: string | undefined; now: () => number },
+): Promise<ValidationOutcome> {
+  const { logger } = env;
+  logger.addSecret(definition.sessionKey);
+  const itemName = definition.item.name.includes('://')
+    ? definition.item.name.slice(definition.item.name.indexOf('://') + 3)
+    : definition.item.name;
+  const checkOnly = itemName.startsWith(checkStanzaPrefix);
+  const params = { ...definition.item.params };
+  if (checkOnly && String(params['feeds'] ?? '').trim() === '') delete params['feeds'];
+  const allFeedsImplicit = checkOnly && params['feeds'] === undefined;
+
+  let config;
+  try {
+    config = parseInputConfig(itemName, params, definition.serverHost, new Date(env.now()));
+  } catch (error) {
+    return { ok: false, message: describeError(error) };
+  }
+  const splunkd = new SplunkdClient({
+    serverUri: definition.serverUri,
+    sessionKey: definition.sessionKey,
+    splunkHome: env.splunkHome,
+    logger,
+  });
+  let session: AccountSession | undefined;
+  let outcome: ValidationOutcome;
+  let details: Record<string, unknown> = {};
+  try {
+    session = await openAccountSession(splunkd, config.account, logger, new Date(env.now()));
+    if (!session) {
+      throw new AddonError(
+        'config',
+        `Account "${config.account}" has no saved token. Add the account on the setup page first.`,
+      );
+    }
+    const introspection = await session.client.introspect(AbortSignal.timeout(30_000));
+    const granted = introspection.features;
+    const wanted: readonly FeedId[] = allFeedsImplicit ? [] : config.feeds;
+    const missing = missingScopes(wanted, granted);
+    details = {
+      host: session.endpoint.host,
+      region: session.endpoint.region,
+      features: feedIds.filter((f) => granted.includes(f)),
+      integration_uuid: introspection.uuid,
+      account_uuid: introspection.accountUuid ?? session.claims.accountUuid ?? null,
+      issued_at: introspection.issuedAt,
+      expires_at: session.claims.expiresAt
+        ? Math.floor(session.claims.expiresAt.getTime() / 1000)
+        : null,
+    };
+    if (missing.length > 0) throw scopeError(missing);
+    outcome = { ok: true, message: '' };
+    logger.info('validation passed', { account: config.account, host: session.endpoint.host });
+  } catch (error) {
+    outcome = { ok: false, message: plainWords(error) };
+    details = { ...details, error_class: errorClassOf(error) };
+    logger.info('validation failed', { account: config.account, class: errorClassOf(error) });
+  }
+  if (checkOnly) {
+    try {
+      const kv = new KvStore(splunkd, undefined, { startupWaitMs: 10_000 });
+      await kv.save(accountStatusCollection, [
+        {
+          _key: config.account,
+          account: config.account,
+          checked_at: Math.floor(env.now() / 1000),
+          ok: outcome.ok,
+          error_message: outcome.ok ? null : outcome.message,
+          error_class: null,
+          ...details,
+        },
+      ]);
+    } catch (error) {
+      logger.warn(`could not record the connection check: ${describeError(error)}`);
+    }
+  }
+  await session?.client.close().catch(() => undefined);
+  await splunkd.close().catch(() => undefined);
+  return outcome;
+}

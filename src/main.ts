@@ -1,0 +1,96 @@
+/**
+ * Entry point splunkd runs (through bin/onepassword_events): `--scheme`, `--validate-arguments`,
+ * or run mode with the input definition on stdin.
+ */
+import { describeError } from './core/errors';
+import { runInputDefinition } from './collector/run-input';
+import { validateDefinition } from './collector/validate-input';
+import { stdoutTarget } from './delivery/event-output';
+import { createLogger, type Logger } from './log/logger';
+import { parseInputDefinition, parseValidationDefinition } from './splunk/input-definition';
+import { renderScheme } from './splunk/scheme';
+import { escapeXmlText } from './splunk/xml-text';
+
+function readStdin(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
+    process.stdin.on('error', reject);
+  });
+}
+
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve) => process.stdout.write(text, () => resolve()));
+}
+
+/** The bundle is built for one Node version; a different one means a broken install. */
+function checkRuntime(logger: Logger): boolean {
+  const pinned = typeof __PINNED_NODE_VERSION__ === 'string' ? __PINNED_NODE_VERSION__ : undefined;
+  if (pinned !== undefined && process.versions.node !== pinned) {
+    logger.fatal(
+      `this add-on needs its bundled Node.js ${pinned} but runs on ${process.versions.node}; reinstall the .spl built for this platform`,
+    );
+    return false;
+  }
+  return true;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const logger = createLogger((line) => process.stderr.write(line));
+  if (!checkRuntime(logger)) return 1;
+  const mode = argv[0];
+  if (mode === '--scheme') {
+    await writeStdout(renderScheme());
+    return 0;
+  }
+  const splunkHome = process.env['SPLUNK_HOME'];
+  if (mode === '--validate-arguments') {
+    let message: string;
+    try {
+      const outcome = await validateDefinition(parseValidationDefinition(await readStdin()), {
+        logger,
+        splunkHome,
+        now: Date.now,
+      });
+      if (outcome.ok) return 0;
+      message = outcome.message;
+    } catch (error) {
+      message = describeError(error);
+    }
+    await writeStdout(`<error><message>${escapeXmlText(message)}</message></error>`);
+    return 1;
+  }
+  if (mode !== undefined) {
+    logger.error(
+      `unknown argument ${mode.slice(0, 40)}; expected --scheme, --validate-arguments or none`,
+    );
+    return 2;
+  }
+  const controller = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info(`received ${signal}; finishing the event in flight and stopping`);
+      controller.abort();
+    });
+  }
+  const definition = parseInputDefinition(await readStdin());
+  return runInputDefinition(definition, {
+    logger,
+    output: stdoutTarget(),
+    splunkHome,
+    now: Date.now,
+    random: Math.random,
+    signal: controller.signal,
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`FATAL ${describeError(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,162 @@
+/** Accounts: list, add, edit, delete, and "Check connection" through splunkd. */
+import React, { useRef, useState } from 'react';
+import Button from '@splunk/react-ui/Button';
+import Message from '@splunk/react-ui/Message';
+import Modal from '@splunk/react-ui/Modal';
+import P from '@splunk/react-ui/Paragraph';
+import Table from '@splunk/react-ui/Table';
+import styled from 'styled-components';
+import { isOfficialHost, regionLabels } from '../../events-api/token';
+import { createIntegrationUrl } from '../integration-link';
+import { describeAccountStatus } from '../status-model';
+import { type AccountEntry, type LiveCheckResult } from '../setup-service';
+import { AccountDialog, inputFeedsOf, maskedToken } from './account-dialog';
+import { type SetupContextValue } from './app';
+import { LiveCheckView } from './check-views';
+import { errorText } from './error-text';
+
+const Toolbar = styled.div`
+  display: flex;
+  gap: 8px;
+  margin: 16px 0;
+`;
+
+type DialogState = { readonly kind: 'closed' } | { readonly kind: 'add' } | { readonly kind: 'edit'; readonly account: AccountEntry };
+
+export function AccountsTab({ context }: { readonly context: SetupContextValue }): React.JSX.Element {
+  const [dialog, setDialog] = useState<DialogState>({ kind: 'closed' });
+  const [checks, setChecks] = useState<Record<string, LiveCheckResult | 'running' | { error: string }>>({});
+  const [deleting, setDeleting] = useState<AccountEntry | undefined>(undefined);
+  const [deleteError, setDeleteError] = useState<string | undefined>(undefined);
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const now = new Date();
+  const { accounts, statuses } = context.state;
+
+  const check = async (name: string): Promise<void> => {
+    setChecks((c) => ({ ...c, [name]: 'running' }));
+    try {
+      const result = await context.service.liveCheck(name, inputFeedsOf(context, name));
+      setChecks((c) => ({ ...c, [name]: result }));
+      await context.refresh();
+    } catch (error) {
+      setChecks((c) => ({ ...c, [name]: { error: errorText(error) } }));
+    }
+  };
+
+  const confirmDelete = async (): Promise<void> => {
+    if (deleting === undefined) return;
+    setDeleteError(undefined);
+    try {
+      await context.service.deleteAccount(deleting.name);
+      setDeleting(undefined);
+      setChecks((c) => {
+        const next = { ...c };
+        delete next[deleting.name];
+        return next;
+      });
+      await context.refresh();
+    } catch (error) {
+      setDeleteError(errorText(error));
+    }
+  };
+
+  return (
+    <div data-testid="accounts-tab">
+      <Toolbar>
+        <Button appearance="primary" label="Add account" onClick={() => setDialog({ kind: 'add' })} data-testid="add-account" />
+        <Button
+          appearance="secondary"
+          label="Create a token in 1Password"
+          to={createIntegrationUrl(context.server.serverName)}
+          openInNewContext
+        />
+      </Toolbar>
+      {accounts.length === 0 ? (
+        <P data-testid="no-accounts">No account yet. Add one with its Events API token to start collecting.</P>
+      ) : (
+        <Table stripeRows data-testid="accounts-table">
+          <Table.Head>
+            <Table.HeadCell>Account</Table.HeadCell>
+            <Table.HeadCell>Region</Table.HeadCell>
+            <Table.HeadCell>Token</Table.HeadCell>
+            <Table.HeadCell>Scopes</Table.HeadCell>
+            <Table.HeadCell>Expiry</Table.HeadCell>
+            <Table.HeadCell>Last check</Table.HeadCell>
+            <Table.HeadCell>Actions</Table.HeadCell>
+          </Table.Head>
+          <Table.Body>
+            {accounts.map((account) => {
+              const doc = statuses.get(account.name);
+              const view = doc === undefined ? undefined : describeAccountStatus(doc, now);
+              const override = isOfficialHost(account.regionHost) ? regionLabels[account.regionHost] : undefined;
+              return (
+                <Table.Row key={account.name} data-testid={`account-row-${account.name}`}>
+                  <Table.Cell>{account.name}</Table.Cell>
+                  <Table.Cell>{override !== undefined ? `${override} (override)` : (view?.region ?? 'From the token')}</Table.Cell>
+                  <Table.Cell>
+                    <span data-testid="masked-token">{maskedToken}</span>
+                  </Table.Cell>
+                  <Table.Cell>{view?.scopeText ?? 'not checked yet'}</Table.Cell>
+                  <Table.Cell>{view?.expiry ?? '—'}</Table.Cell>
+                  <Table.Cell data-testid="last-check">
+                    {view === undefined ? 'never' : view.ok ? 'OK' : (view.errorHeadline ?? 'failed')}
+                  </Table.Cell>
+                  <Table.Cell>
+                    <Button inline appearance="secondary" label="Edit" onClick={() => setDialog({ kind: 'edit', account })} data-testid={`edit-${account.name}`} />
+                    <Button
+                      inline
+                      appearance="secondary"
+                      label="Check connection"
+                      disabled={checks[account.name] === 'running'}
+                      onClick={() => void check(account.name)}
+                      data-testid={`check-${account.name}`}
+                    />
+                    <Button inline appearance="destructiveSecondary" label="Delete" onClick={() => setDeleting(account)} data-testid={`delete-${account.name}`} />
+                  </Table.Cell>
+                </Table.Row>
+              );
+            })}
+          </Table.Body>
+        </Table>
+      )}
+      {Object.entries(checks).map(([name, state]) => (
+        <div key={name} data-testid={`check-result-${name}`}>
+          <P>
+            <strong>Connection check for {name}</strong>
+          </P>
+          {state === 'running' ? (
+            <Message type="info">Checking through splunkd…</Message>
+          ) : 'error' in state ? (
+            <Message type="error">{state.error}</Message>
+          ) : (
+            <LiveCheckView result={state} now={now} />
+          )}
+        </div>
+      ))}
+      {dialog.kind !== 'closed' && (
+        <AccountDialog
+          context={context}
+          account={dialog.kind === 'edit' ? dialog.account : undefined}
+          onClose={() => setDialog({ kind: 'closed' })}
+        />
+      )}
+      {deleting !== undefined && (
+        <Modal open returnFocus={returnFocus} onRequestClose={() => setDeleting(undefined)} data-testid="delete-dialog">
+          <Modal.Header title={`Delete account ${deleting.name}?`} />
+          <Modal.Body>
+            <P>
+              This removes the account&apos;s token from storage/passwords, its settings and its input. Events
+              already indexed stay in Splunk. The input&apos;s saved position (checkpoint) stays in the KV store, so
+              an account re-added under the same name resumes where it stopped.
+            </P>
+            {deleteError !== undefined && <Message type="error">{deleteError}</Message>}
+          </Modal.Body>
+          <Modal.Footer>
+            <Button appearance="secondary" label="Cancel" onClick={() => setDeleting(undefined)} />
+            <Button appearance="destructive" label="Delete" onClick={() => void confirmDelete()} data-testid="confirm-delete" />
+          </Modal.Footer>
+        </Modal>
+      )}
+    </div>
+  );
+}

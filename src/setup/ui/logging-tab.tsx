@@ -1,0 +1,45 @@
+/** The global log level ([logging] in onepassword_settings.conf); inputs may override it. */
+import React, { useState } from 'react';
+import Button from '@splunk/react-ui/Button';
+import ControlGroup from '@splunk/react-ui/ControlGroup';
+import Message from '@splunk/react-ui/Message';
+import P from '@splunk/react-ui/Paragraph';
+import Select from '@splunk/react-ui/Select';
+import { globalLogLevelDefault, logLevels, type LogLevel } from '../input-model';
+import { type SetupContextValue } from './app';
+import { errorText } from './error-text';
+
+export function LoggingTab({ context }: { readonly context: SetupContextValue }): React.JSX.Element {
+  const stored = String(context.state.settings.get('logging')?.['log_level'] ?? '').toUpperCase();
+  const initial = (logLevels as readonly string[]).includes(stored) ? (stored as LogLevel) : globalLogLevelDefault;
+  const [level, setLevel] = useState<LogLevel>(initial);
+  const [status, setStatus] = useState<{ kind: 'saved' } | { kind: 'error'; message: string } | undefined>(undefined);
+  const save = async (): Promise<void> => {
+    try {
+      await context.service.saveLogLevel(level);
+      setStatus({ kind: 'saved' });
+      await context.afterSave();
+    } catch (error) {
+      setStatus({ kind: 'error', message: errorText(error) });
+    }
+  };
+  return (
+    <div data-testid="logging-tab">
+      <P>
+        The input writes one line per event of note to splunkd.log (index=_internal sourcetype=splunkd
+        component=ExecProcessor), each starting with its level and never containing a token. DEBUG adds a line per page
+        fetched.
+      </P>
+      <ControlGroup label="Log level">
+        <Select value={level} onChange={(_e, { value }) => { setLevel(String(value) as LogLevel); setStatus(undefined); }} data-testid="global-log-level">
+          {logLevels.map((l) => (
+            <Select.Option key={l} label={l} value={l} />
+          ))}
+        </Select>
+      </ControlGroup>
+      <Button appearance="primary" label="Save" onClick={() => void save()} data-testid="save-logging" />
+      {status?.kind === 'saved' && <Message type="success">Saved.</Message>}
+      {status?.kind === 'error' && <Message type="error">{status.message}</Message>}
+    </div>
+  );
+}
