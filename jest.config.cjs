@@ -1,5 +1,5 @@
 /** Unit tests run in-process; integration tests drive the packaged .spl and take longer. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 module.exports = {
   projects: [
     {

@@ -1,0 +1,66 @@
+import { parsePage, sliceItems } from '../../../src/events-api/page';
+import { AddonError } from '../../../src/core/errors';
+
+describe('sliceItems', () => {
+  it('returns each item exactly as served, including odd spacing, escapes and big numbers', () => {
+    const a =
+      '{"uuid":"A","timestamp":"2026-01-01T00:00:00.123456Z","x":"}],\\"{[","big":123456789012345678901}';
+    const b = '{ "uuid" : "B" , "timestamp":"2026-01-01T00:00:01Z", "nested":{"items":[1,2]} }';
+    const body = `{"cursor":"c1","items": [ ${a} ,\n${b}\n],"has_more":false}`;
+    expect(sliceItems(body)).toEqual([a, b]);
+  });
+
+  it('ignores an items key that is not at the top level', () => {
+    expect(sliceItems('{"meta":{"items":[{"x":1}]},"items":[]}')).toEqual([]);
+  });
+});
+
+describe('parsePage', () => {
+  it('validates the envelope and parses what the collector relies on', () => {
+    const body =
+      '{"cursor":"c2","has_more":true,"items":[{"uuid":"U1","timestamp":"2026-03-01T10:00:00.987654321+02:00","future_field":{"a":1}}]}';
+    const page = parsePage(body);
+    expect(page.cursor).toBe('c2');
+    expect(page.hasMore).toBe(true);
+    expect(page.items[0]?.uuid).toBe('U1');
+    expect(page.items[0]?.raw).toBe(
+      '{"uuid":"U1","timestamp":"2026-03-01T10:00:00.987654321+02:00","future_field":{"a":1}}',
+    );
+    expect(page.items[0]?.timestamp).toEqual({
+      epochSeconds: Date.UTC(2026, 2, 1, 8) / 1000,
+      fraction: '987654321',
+    });
+  });
+
+  it.each([
+    ['truncated JSON', '{"cursor":"c","has_more":false,"items":[{"uuid":"U"'],
+    ['invalid JSON', 'garbage'],
+    ['missing cursor', '{"has_more":false,"items":[]}'],
+    ['items not an array', '{"cursor":"c","has_more":false,"items":{}}'],
+    [
+      'item without uuid',
+      '{"cursor":"c","has_more":false,"items":[{"timestamp":"2026-01-01T00:00:00Z"}]}',
+    ],
+    [
+      'unreadable timestamp',
+      '{"cursor":"c","has_more":false,"items":[{"uuid":"U","timestamp":"yesterday"}]}',
+    ],
+  ])('rejects %s as a protocol error', (_name, body) => {
+    let error: unknown;
+    try {
+      parsePage(body);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AddonError);
+    expect((error as AddonError).errorClass).toBe('protocol');
+  });
+
+  it('accepts an empty page, which still carries a cursor', () => {
+    expect(parsePage('{"cursor":"next","has_more":false,"items":[]}')).toEqual({
+      cursor: 'next',
+      hasMore: false,
+      items: [],
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import { SaxesParser } from 'saxes';
+import { escapeJsonForXml, escapeXmlText } from '../../../src/splunk/xml-text';
+
+function readBack(xmlFragment: string): string {
+  let text = '';
+  const parser = new SaxesParser();
+  let error: Error | undefined;
+  parser.on('error', (e) => (error ??= e));
+  parser.on('text', (t) => (text += t));
+  parser.write(`<data>${xmlFragment}</data>`).close();
+  if (error) throw error;
+  return text;
+}
+
+describe('escapeJsonForXml', () => {
+  it('round-trips markup and the sequences that would end the element', () => {
+    const json = JSON.stringify({ a: '</data></event>]]><&>"\'' });
+    expect(readBack(escapeJsonForXml(json))).toBe(json);
+  });
+
+  it('turns characters XML cannot carry into JSON escapes without changing the value', () => {
+    const value = { s: 'a\uFFFEb\uFFFFc', lone: 'x\uD800y', pair: '😀' };
+    const raw = JSON.stringify(value);
+    const back = readBack(escapeJsonForXml(raw));
+    expect(JSON.parse(back)).toEqual(value);
+    expect(back).toContain('\\ufffe');
+    expect(back).toContain('😀');
+  });
+
+  it('leaves ordinary JSON untouched', () => {
+    const raw = '{"uuid":"ABC","n":12345678901234567890,"t":"2026-01-01T00:00:00.123456789Z"}';
+    expect(escapeJsonForXml(raw)).toBe(raw);
+  });
+});
+
+describe('escapeXmlText', () => {
+  it('escapes attribute-sensitive characters and replaces invalid ones', () => {
+    expect(escapeXmlText(`a"b'c<&>\u0001`)).toBe('a&quot;b&apos;c&lt;&amp;&gt;\uFFFD');
+  });
+});
