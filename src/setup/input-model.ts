@@ -201,9 +201,9 @@ export const globalLogLevelDefault: LogLevel = defaultLogLevel as LogLevel;
  * (the default index when none is configured yet).
  */
 export function indexMacroDefinition(indexes: readonly string[]): string {
-  const unique = [
-    ...new Set(indexes.map((i) => i.trim()).filter((i) => i !== '' && i !== 'default')),
-  ].sort();
+  // An input without an index writes to the default index, which is `main` unless changed.
+  const named = indexes.map((i) => i.trim()).map((i) => (i === 'default' ? 'main' : i));
+  const unique = [...new Set(named.filter((i) => i !== ''))].sort();
   if (unique.length === 0) return `index=${defaultIndex}`;
   const term = (i: string): string => (/^[A-Za-z0-9_-]+$/.test(i) ? `index=${i}` : `index="${i}"`);
   return unique.length === 1

@@ -48,7 +48,7 @@ export function checkProxyUrl(value: string): string | undefined {
 export function checkCaBundlePath(value: string): string | undefined {
   const text = value.trim();
   if (text === '') return undefined;
-  if (/[\u0000-\u001f]/.test(text)) return 'The path contains control characters.';
+  if ([...text].some((c) => c.charCodeAt(0) < 0x20)) return 'The path contains control characters.';
   if (!text.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(text)) {
     return 'Give an absolute path on the Splunk server, for example /opt/splunk/etc/auth/corp-ca.pem.';
   }

@@ -24,7 +24,10 @@ import { errorText } from './error-text';
 
 export const maskedToken = '••••••••  saved';
 
-export function inputFeedsOf(context: SetupContextValue, account: string): ReturnType<typeof parseFeeds> {
+export function inputFeedsOf(
+  context: SetupContextValue,
+  account: string,
+): ReturnType<typeof parseFeeds> {
   const input = context.state.inputs.find((i) => i.name === account);
   return input === undefined ? [] : parseFeeds(input.content['feeds']);
 }
@@ -45,7 +48,11 @@ export function AccountDialog({
   const [form, setForm] = useState<AccountForm>(
     account === undefined
       ? emptyAccountForm
-      : { ...emptyAccountForm, name: account.name, regionHost: regionHostFromConf(account.regionHost) },
+      : {
+          ...emptyAccountForm,
+          name: account.name,
+          regionHost: regionHostFromConf(account.regionHost),
+        },
   );
   const [busy, setBusy] = useState<'saving' | 'checking' | undefined>(undefined);
   const [saveError, setSaveError] = useState<string | undefined>(undefined);
@@ -88,12 +95,20 @@ export function AccountDialog({
   const saved = result !== undefined;
   const showErrors = touched || !isNew;
   return (
-    <Modal open returnFocus={returnFocus} onRequestClose={onClose} style={{ width: 720 }} data-testid="account-dialog">
-      <Modal.Header title={account === undefined ? 'Add a 1Password account' : `Edit account ${account.name}`} onRequestClose={onClose} />
+    <Modal
+      open
+      returnFocus={returnFocus}
+      onRequestClose={onClose}
+      style={{ width: 720 }}
+      data-testid="account-dialog"
+    >
+      <Modal.Header
+        title={account === undefined ? 'Add a 1Password account' : `Edit account ${account.name}`}
+      />
       <Modal.Body>
         <P>
-          Create an Events Reporting integration in 1Password (owners and administrators can), copy its
-          token and paste it here.{' '}
+          Create an Events Reporting integration in 1Password (owners and administrators can), copy
+          its token and paste it here.{' '}
           <Button
             appearance="secondary"
             inline
@@ -103,7 +118,11 @@ export function AccountDialog({
             data-testid="create-integration-link"
           />
         </P>
-        <ControlGroup label="Account name" error={showErrors && validation.errors.name !== undefined} help={showErrors ? validation.errors.name : undefined}>
+        <ControlGroup
+          label="Account name"
+          error={showErrors && validation.errors.name !== undefined}
+          help={showErrors ? validation.errors.name : undefined}
+        >
           <Text
             value={form.name}
             disabled={!isNew}
@@ -120,7 +139,11 @@ export function AccountDialog({
         )}
         <ControlGroup
           label={isNew ? 'Events API token' : 'Replace token'}
-          help={isNew ? 'Paste the whole token. It is checked here before anything is saved.' : 'Leave empty to keep the saved token.'}
+          help={
+            isNew
+              ? 'Paste the whole token. It is checked here before anything is saved.'
+              : 'Leave empty to keep the saved token.'
+          }
         >
           <Text
             type="password"
@@ -134,7 +157,10 @@ export function AccountDialog({
           />
         </ControlGroup>
         <TokenCheckView check={validation.tokenCheck} />
-        <ControlGroup label="Region" help="1Password's region is read from the token. Override it only if 1Password support asks you to.">
+        <ControlGroup
+          label="Region"
+          help="1Password's region is read from the token. Override it only if 1Password support asks you to."
+        >
           <Select
             value={form.regionHost}
             onChange={(_e, { value }) => update({ regionHost: String(value) as '' | OfficialHost })}
@@ -159,9 +185,9 @@ export function AccountDialog({
         {form.useCustomEndpoint && (
           <>
             <Message type="warning" data-testid="custom-endpoint-warning">
-              Admin-only: the token will be sent to this host. Use it only for an endpoint you control and
-              trust, such as an approved gateway in front of 1Password. It is stored inside the secret, beside
-              the token.
+              Admin-only: the token will be sent to this host. Use it only for an endpoint you
+              control and trust, such as an approved gateway in front of 1Password. It is stored
+              inside the secret, beside the token.
             </Message>
             <ControlGroup
               label="Endpoint URL"
@@ -177,9 +203,11 @@ export function AccountDialog({
             </ControlGroup>
           </>
         )}
-        {showErrors && validation.errors.token !== undefined && validation.tokenCheck.state !== 'problem' && (
-          <Message type="error">{validation.errors.token}</Message>
-        )}
+        {showErrors &&
+          validation.errors.token !== undefined &&
+          validation.tokenCheck.state !== 'problem' && (
+            <Message type="error">{validation.errors.token}</Message>
+          )}
         {busy !== undefined && (
           <Message type="info" data-testid="account-busy">
             {busy === 'saving' ? 'Saving…' : 'Checking the connection through splunkd…'}
@@ -193,7 +221,12 @@ export function AccountDialog({
         {result !== undefined && <LiveCheckView result={result} now={now} />}
       </Modal.Body>
       <Modal.Footer>
-        <Button appearance="secondary" onClick={onClose} label={saved ? 'Close' : 'Cancel'} data-testid="account-cancel" />
+        <Button
+          appearance="secondary"
+          onClick={onClose}
+          label={saved ? 'Close' : 'Cancel'}
+          data-testid="account-cancel"
+        />
         <Button
           appearance="primary"
           disabled={!validation.canSave || busy !== undefined}

@@ -5,7 +5,6 @@ import Message from '@splunk/react-ui/Message';
 import Modal from '@splunk/react-ui/Modal';
 import P from '@splunk/react-ui/Paragraph';
 import Table from '@splunk/react-ui/Table';
-import styled from 'styled-components';
 import { isOfficialHost, regionLabels } from '../../events-api/token';
 import { createIntegrationUrl } from '../integration-link';
 import { describeAccountStatus } from '../status-model';
@@ -15,17 +14,20 @@ import { type SetupContextValue } from './app';
 import { LiveCheckView } from './check-views';
 import { errorText } from './error-text';
 
-const Toolbar = styled.div`
-  display: flex;
-  gap: 8px;
-  margin: 16px 0;
-`;
+type DialogState =
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'add' }
+  | { readonly kind: 'edit'; readonly account: AccountEntry };
 
-type DialogState = { readonly kind: 'closed' } | { readonly kind: 'add' } | { readonly kind: 'edit'; readonly account: AccountEntry };
-
-export function AccountsTab({ context }: { readonly context: SetupContextValue }): React.JSX.Element {
+export function AccountsTab({
+  context,
+}: {
+  readonly context: SetupContextValue;
+}): React.JSX.Element {
   const [dialog, setDialog] = useState<DialogState>({ kind: 'closed' });
-  const [checks, setChecks] = useState<Record<string, LiveCheckResult | 'running' | { error: string }>>({});
+  const [checks, setChecks] = useState<
+    Record<string, LiveCheckResult | 'running' | { error: string }>
+  >({});
   const [deleting, setDeleting] = useState<AccountEntry | undefined>(undefined);
   const [deleteError, setDeleteError] = useState<string | undefined>(undefined);
   const returnFocus = useRef<HTMLElement | null>(null);
@@ -62,17 +64,24 @@ export function AccountsTab({ context }: { readonly context: SetupContextValue }
 
   return (
     <div data-testid="accounts-tab">
-      <Toolbar>
-        <Button appearance="primary" label="Add account" onClick={() => setDialog({ kind: 'add' })} data-testid="add-account" />
+      <div className="op-setup-toolbar">
+        <Button
+          appearance="primary"
+          label="Add account"
+          onClick={() => setDialog({ kind: 'add' })}
+          data-testid="add-account"
+        />
         <Button
           appearance="secondary"
           label="Create a token in 1Password"
           to={createIntegrationUrl(context.server.serverName)}
           openInNewContext
         />
-      </Toolbar>
+      </div>
       {accounts.length === 0 ? (
-        <P data-testid="no-accounts">No account yet. Add one with its Events API token to start collecting.</P>
+        <P data-testid="no-accounts">
+          No account yet. Add one with its Events API token to start collecting.
+        </P>
       ) : (
         <Table stripeRows data-testid="accounts-table">
           <Table.Head>
@@ -88,21 +97,37 @@ export function AccountsTab({ context }: { readonly context: SetupContextValue }
             {accounts.map((account) => {
               const doc = statuses.get(account.name);
               const view = doc === undefined ? undefined : describeAccountStatus(doc, now);
-              const override = isOfficialHost(account.regionHost) ? regionLabels[account.regionHost] : undefined;
+              const override = isOfficialHost(account.regionHost)
+                ? regionLabels[account.regionHost]
+                : undefined;
               return (
                 <Table.Row key={account.name} data-testid={`account-row-${account.name}`}>
                   <Table.Cell>{account.name}</Table.Cell>
-                  <Table.Cell>{override !== undefined ? `${override} (override)` : (view?.region ?? 'From the token')}</Table.Cell>
+                  <Table.Cell>
+                    {override !== undefined
+                      ? `${override} (override)`
+                      : (view?.region ?? 'From the token')}
+                  </Table.Cell>
                   <Table.Cell>
                     <span data-testid="masked-token">{maskedToken}</span>
                   </Table.Cell>
                   <Table.Cell>{view?.scopeText ?? 'not checked yet'}</Table.Cell>
                   <Table.Cell>{view?.expiry ?? '—'}</Table.Cell>
                   <Table.Cell data-testid="last-check">
-                    {view === undefined ? 'never' : view.ok ? 'OK' : (view.errorHeadline ?? 'failed')}
+                    {view === undefined
+                      ? 'never'
+                      : view.ok
+                        ? 'OK'
+                        : (view.errorHeadline ?? 'failed')}
                   </Table.Cell>
                   <Table.Cell>
-                    <Button inline appearance="secondary" label="Edit" onClick={() => setDialog({ kind: 'edit', account })} data-testid={`edit-${account.name}`} />
+                    <Button
+                      inline
+                      appearance="secondary"
+                      label="Edit"
+                      onClick={() => setDialog({ kind: 'edit', account })}
+                      data-testid={`edit-${account.name}`}
+                    />
                     <Button
                       inline
                       appearance="secondary"
@@ -111,7 +136,13 @@ export function AccountsTab({ context }: { readonly context: SetupContextValue }
                       onClick={() => void check(account.name)}
                       data-testid={`check-${account.name}`}
                     />
-                    <Button inline appearance="destructiveSecondary" label="Delete" onClick={() => setDeleting(account)} data-testid={`delete-${account.name}`} />
+                    <Button
+                      inline
+                      appearance="destructiveSecondary"
+                      label="Delete"
+                      onClick={() => setDeleting(account)}
+                      data-testid={`delete-${account.name}`}
+                    />
                   </Table.Cell>
                 </Table.Row>
               );
@@ -141,19 +172,30 @@ export function AccountsTab({ context }: { readonly context: SetupContextValue }
         />
       )}
       {deleting !== undefined && (
-        <Modal open returnFocus={returnFocus} onRequestClose={() => setDeleting(undefined)} data-testid="delete-dialog">
+        <Modal
+          open
+          returnFocus={returnFocus}
+          onRequestClose={() => setDeleting(undefined)}
+          data-testid="delete-dialog"
+        >
           <Modal.Header title={`Delete account ${deleting.name}?`} />
           <Modal.Body>
             <P>
-              This removes the account&apos;s token from storage/passwords, its settings and its input. Events
-              already indexed stay in Splunk. The input&apos;s saved position (checkpoint) stays in the KV store, so
-              an account re-added under the same name resumes where it stopped.
+              This removes the account&apos;s token from storage/passwords, its settings and its
+              input. Events already indexed stay in Splunk. The input&apos;s saved position
+              (checkpoint) stays in the KV store, so an account re-added under the same name resumes
+              where it stopped.
             </P>
             {deleteError !== undefined && <Message type="error">{deleteError}</Message>}
           </Modal.Body>
           <Modal.Footer>
             <Button appearance="secondary" label="Cancel" onClick={() => setDeleting(undefined)} />
-            <Button appearance="destructive" label="Delete" onClick={() => void confirmDelete()} data-testid="confirm-delete" />
+            <Button
+              appearance="destructive"
+              label="Delete"
+              onClick={() => void confirmDelete()}
+              data-testid="confirm-delete"
+            />
           </Modal.Footer>
         </Modal>
       )}

@@ -5,7 +5,6 @@ import Message from '@splunk/react-ui/Message';
 import P from '@splunk/react-ui/Paragraph';
 import TabLayout from '@splunk/react-ui/TabLayout';
 import WaitSpinner from '@splunk/react-ui/WaitSpinner';
-import styled from 'styled-components';
 import { missingCapabilities, type UserContext } from '../permissions-model';
 import { type ServerFacts, type SetupService, type SetupState } from '../setup-service';
 import { AccessDenied } from './access-denied';
@@ -15,11 +14,6 @@ import { InputsTab } from './inputs-tab';
 import { LoggingTab } from './logging-tab';
 import { ProxyTab } from './proxy-tab';
 import { errorText } from './error-text';
-
-const Page = styled.div`
-  max-width: 1280px;
-  padding: 16px 24px 48px;
-`;
 
 type Phase =
   | { readonly kind: 'loading' }
@@ -83,28 +77,28 @@ export function App({ service }: { readonly service: SetupService }): React.JSX.
 
   if (phase.kind === 'loading') {
     return (
-      <Page>
+      <div className="op-setup-page">
         <WaitSpinner size="medium" /> Loading the 1Password Events configuration…
-      </Page>
+      </div>
     );
   }
   if (phase.kind === 'failed') {
     return (
-      <Page>
+      <div className="op-setup-page">
         <Message type="error">
           The setup page could not load its configuration: {phase.message}
         </Message>
-      </Page>
+      </div>
     );
   }
   if (phase.kind === 'denied') {
     return (
-      <Page>
+      <div className="op-setup-page">
         <AccessDenied user={phase.user} missing={phase.missing} />
-      </Page>
+      </div>
     );
   }
-  if (state === undefined) return <Page />;
+  if (state === undefined) return <div className="op-setup-page" />;
   const context: SetupContextValue = {
     service,
     state,
@@ -114,7 +108,7 @@ export function App({ service }: { readonly service: SetupService }): React.JSX.
     afterSave,
   };
   return (
-    <Page data-testid="setup-page">
+    <div className="op-setup-page" data-testid="setup-page">
       <Heading level={1}>1Password Events Reporting: setup</Heading>
       <P>
         Connect one or more 1Password accounts, choose what to collect and where it goes, and see at
@@ -152,6 +146,6 @@ export function App({ service }: { readonly service: SetupService }): React.JSX.
           <HealthPanel context={context} />
         </TabLayout.Panel>
       </TabLayout>
-    </Page>
+    </div>
   );
 }

@@ -1,24 +1,10 @@
 /** Renders the client-side token checks and the live-check outcome. */
 import React from 'react';
 import Message from '@splunk/react-ui/Message';
-import styled from 'styled-components';
 import { feeds } from '../../core/feeds';
 import { type TokenCheck } from '../account-model';
 import { type LiveCheckResult } from '../setup-service';
 import { describeAccountStatus, type AccountStatusDoc } from '../status-model';
-
-const Facts = styled.dl`
-  display: grid;
-  grid-template-columns: max-content auto;
-  gap: 4px 16px;
-  margin: 8px 0;
-  dt {
-    font-weight: 600;
-  }
-  dd {
-    margin: 0;
-  }
-`;
 
 export function TokenCheckView({
   check,
@@ -39,7 +25,7 @@ export function TokenCheckView({
       <Message type="success">
         The token looks right. It was read on this page only; nothing has been sent yet.
       </Message>
-      <Facts>
+      <dl className="op-setup-facts">
         <dt>Region</dt>
         <dd data-testid="token-region">
           {endpoint.region} ({endpoint.host})
@@ -60,7 +46,7 @@ export function TokenCheckView({
             <dd>{claims.accountUuid}</dd>
           </>
         )}
-      </Facts>
+      </dl>
       {check.notes.map((note) => (
         <Message key={note} type="warning">
           {note}
@@ -79,7 +65,7 @@ export function StatusFacts({
 }): React.JSX.Element {
   const view = describeAccountStatus(doc, now);
   return (
-    <Facts data-testid="status-facts">
+    <dl className="op-setup-facts" data-testid="status-facts">
       <dt>Region</dt>
       <dd data-testid="status-region">{view.region}</dd>
       <dt>Scopes</dt>
@@ -104,7 +90,7 @@ export function StatusFacts({
           <dd>{view.checkedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC</dd>
         </>
       )}
-    </Facts>
+    </dl>
   );
 }
 

@@ -9,7 +9,6 @@ import NumberInput from '@splunk/react-ui/Number';
 import P from '@splunk/react-ui/Paragraph';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
-import styled from 'styled-components';
 import { defaultIndex } from '../../config/input-params';
 import { feedIds, feeds, isFeedId, type FeedId } from '../../core/feeds';
 import {
@@ -27,13 +26,6 @@ import { canCreateIndex } from '../permissions-model';
 import { type AccountEntry } from '../setup-service';
 import { type SetupContextValue } from './app';
 import { errorText } from './error-text';
-
-const Card = styled.section`
-  border: 1px solid #c3cbd4;
-  border-radius: 4px;
-  padding: 12px 16px;
-  margin: 16px 0;
-`;
 
 function scopesOf(context: SetupContextValue, account: string): FeedId[] | undefined {
   const doc = context.state.statuses.get(account);
@@ -55,19 +47,23 @@ function IndexHelp({
     return (
       <div data-testid="index-missing-cloud">
         <Message type="warning">
-          The index <code>{defaultIndex}</code> does not exist. On Splunk Cloud, create it in Settings &gt; Indexes &gt;
-          New Index (name <code>{defaultIndex}</code>, type Events), then press Refresh indexes. Add-ons cannot create
-          indexes on Splunk Cloud.
+          The index <code>{defaultIndex}</code> does not exist. On Splunk Cloud, create it in
+          Settings &gt; Indexes &gt; New Index (name <code>{defaultIndex}</code>, type Events), then
+          press Refresh indexes. Add-ons cannot create indexes on Splunk Cloud.
         </Message>
-        <Button appearance="secondary" label="Refresh indexes" onClick={() => void context.refresh()} />
+        <Button
+          appearance="secondary"
+          label="Refresh indexes"
+          onClick={() => void context.refresh()}
+        />
       </div>
     );
   }
   if (!canCreateIndex(context.user)) {
     return (
       <Message type="warning">
-        The index <code>{defaultIndex}</code> does not exist, and creating one needs the indexes_edit capability. Ask a
-        Splunk administrator to create it, or pick an existing index.
+        The index <code>{defaultIndex}</code> does not exist, and creating one needs the
+        indexes_edit capability. Ask a Splunk administrator to create it, or pick an existing index.
       </Message>
     );
   }
@@ -86,10 +82,16 @@ function IndexHelp({
   return (
     <div data-testid="index-missing-enterprise">
       <Message type="info">
-        The dedicated index <code>{defaultIndex}</code> does not exist yet. Keeping 1Password events in their own index
-        lets you set their retention and access apart from other data.
+        The dedicated index <code>{defaultIndex}</code> does not exist yet. Keeping 1Password events
+        in their own index lets you set their retention and access apart from other data.
       </Message>
-      <Button appearance="primary" label={`Create index ${defaultIndex}`} disabled={busy} onClick={() => void create()} data-testid="create-index" />
+      <Button
+        appearance="primary"
+        label={`Create index ${defaultIndex}`}
+        disabled={busy}
+        onClick={() => void create()}
+        data-testid="create-index"
+      />
       {error !== undefined && <Message type="error">{error}</Message>}
     </div>
   );
@@ -106,17 +108,30 @@ function InputCard({
 }): React.JSX.Element {
   const stanza = context.state.inputs.find((i) => i.name === account.name);
   const scopes = scopesOf(context, account.name);
-  const initial = stanza === undefined ? newInputForm(account.name, scopes) : inputFormFromStanza(account.name, stanza.content);
+  const initial =
+    stanza === undefined
+      ? newInputForm(account.name, scopes)
+      : inputFormFromStanza(account.name, stanza.content);
   const [form, setForm] = useState<InputForm>(initial);
-  const [status, setStatus] = useState<{ kind: 'saved' } | { kind: 'error'; message: string } | undefined>(undefined);
+  const [status, setStatus] = useState<
+    { kind: 'saved' } | { kind: 'error'; message: string } | undefined
+  >(undefined);
   const [busy, setBusy] = useState(false);
-  const validation = validateInputForm(form, { scopes, indexes: context.state.indexes, now: new Date() });
+  const validation = validateInputForm(form, {
+    scopes,
+    indexes: context.state.indexes,
+    now: new Date(),
+  });
   const update = (patch: Partial<InputForm>): void => {
     setForm((f) => ({ ...f, ...patch }));
     setStatus(undefined);
   };
   const toggleFeed = (id: FeedId): void =>
-    update({ feeds: form.feeds.includes(id) ? form.feeds.filter((f) => f !== id) : feedIds.filter((f) => f === id || form.feeds.includes(f)) });
+    update({
+      feeds: form.feeds.includes(id)
+        ? form.feeds.filter((f) => f !== id)
+        : feedIds.filter((f) => f === id || form.feeds.includes(f)),
+    });
 
   const save = async (): Promise<void> => {
     setBusy(true);
@@ -133,11 +148,15 @@ function InputCard({
     }
   };
 
-  const indexOptions = [...new Set([...context.state.indexes, form.index])].filter((i) => i !== '').sort();
+  const indexOptions = [...new Set([...context.state.indexes, form.index])]
+    .filter((i) => i !== '')
+    .sort();
   return (
-    <Card data-testid={`input-card-${account.name}`}>
+    <section className="op-setup-card" data-testid={`input-card-${account.name}`}>
       <Heading level={3}>{account.name}</Heading>
-      {stanza === undefined && <P>No input yet for this account. Review the settings and save to create it.</P>}
+      {stanza === undefined && (
+        <P>No input yet for this account. Review the settings and save to create it.</P>
+      )}
       <ControlGroup label="Collect">
         <Switch
           appearance="toggle"
@@ -151,7 +170,12 @@ function InputCard({
       <ControlGroup
         label="Feeds"
         error={validation.errors.feeds !== undefined}
-        help={validation.errors.feeds ?? (scopes === undefined ? 'Check the account connection to see which feeds its token grants.' : undefined)}
+        help={
+          validation.errors.feeds ??
+          (scopes === undefined
+            ? 'Check the account connection to see which feeds its token grants.'
+            : undefined)
+        }
         controlsLayout="none"
       >
         {feedIds.map((id) => {
@@ -171,17 +195,40 @@ function InputCard({
           );
         })}
       </ControlGroup>
-      <ControlGroup label="Index" error={validation.errors.index !== undefined} help={validation.errors.index}>
-        <Select value={form.index} onChange={(_e, { value }) => update({ index: String(value) })} filter data-testid={`index-${account.name}`}>
+      <ControlGroup
+        label="Index"
+        error={validation.errors.index !== undefined}
+        help={validation.errors.index}
+      >
+        <Select
+          value={form.index}
+          onChange={(_e, { value }) => update({ index: String(value) })}
+          filter
+          data-testid={`index-${account.name}`}
+        >
           {indexOptions.map((name) => (
             <Select.Option key={name} label={name} value={name} />
           ))}
         </Select>
       </ControlGroup>
-      <ControlGroup label="Interval (seconds)" error={validation.errors.interval !== undefined} help={validation.errors.interval ?? 'How often splunkd starts a collection run.'}>
-        <NumberInput value={form.interval} min={10} step={10} onChange={(_e, { value }) => update({ interval: value ?? 0 })} inputId={`interval-${account.name}`} />
+      <ControlGroup
+        label="Interval (seconds)"
+        error={validation.errors.interval !== undefined}
+        help={validation.errors.interval ?? 'How often splunkd starts a collection run.'}
+      >
+        <NumberInput
+          value={form.interval}
+          min={10}
+          step={10}
+          onChange={(_e, { value }) => update({ interval: value ?? 0 })}
+          inputId={`interval-${account.name}`}
+        />
       </ControlGroup>
-      <ControlGroup label="First run starts" error={validation.errors.startDate !== undefined} help={validation.errors.startDate}>
+      <ControlGroup
+        label="First run starts"
+        error={validation.errors.startDate !== undefined}
+        help={validation.errors.startDate}
+      >
         <Select
           value={form.startMode}
           onChange={(_e, { value }) => update({ startMode: String(value) as StartMode })}
@@ -189,10 +236,16 @@ function InputCard({
         >
           <Select.Option label="With everything 1Password keeps (120 days)" value="default" />
           <Select.Option label="On a date" value="date" />
-          {form.startRaw !== '' && form.startMode === 'custom' && <Select.Option label={`As set in inputs.conf (${form.startRaw})`} value="custom" />}
+          {form.startRaw !== '' && form.startMode === 'custom' && (
+            <Select.Option label={`As set in inputs.conf (${form.startRaw})`} value="custom" />
+          )}
         </Select>
         {form.startMode === 'date' && (
-          <DateInput value={form.startDate} onChange={(_e, { value }) => update({ startDate: value })} inputId={`start-date-${account.name}`} />
+          <DateInput
+            value={form.startDate}
+            onChange={(_e, { value }) => update({ startDate: value })}
+            inputId={`start-date-${account.name}`}
+          />
         )}
       </ControlGroup>
       {validation.notes.map((note) => (
@@ -201,7 +254,11 @@ function InputCard({
         </Message>
       ))}
       <ControlGroup label="Log level">
-        <Select value={form.logLevel} onChange={(_e, { value }) => update({ logLevel: String(value) as '' | LogLevel })} data-testid={`log-level-${account.name}`}>
+        <Select
+          value={form.logLevel}
+          onChange={(_e, { value }) => update({ logLevel: String(value) as '' | LogLevel })}
+          data-testid={`log-level-${account.name}`}
+        >
           <Select.Option label="As on the Logging tab" value="" />
           {logLevels.map((level) => (
             <Select.Option key={level} label={level} value={level} />
@@ -225,7 +282,7 @@ function InputCard({
           <Message type="error">{status.message}</Message>
         </div>
       )}
-    </Card>
+    </section>
   );
 }
 
@@ -238,8 +295,13 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
 
   /** Keeps the dashboards' `onepassword_index` macro pointing at every index an input writes to. */
   const onSaved = async (form: InputForm): Promise<void> => {
-    const others = context.state.inputs.filter((i) => i.name !== form.account).map((i) => String(i.content['index'] ?? ''));
-    const definition = indexMacroDefinition([...others, inputPostParams(form)['index'] ?? defaultIndex]);
+    const others = context.state.inputs
+      .filter((i) => i.name !== form.account)
+      .map((i) => String(i.content['index'] ?? ''));
+    const definition = indexMacroDefinition([
+      ...others,
+      inputPostParams(form)['index'] ?? defaultIndex,
+    ]);
     if (definition !== macro) {
       await context.service.setIndexMacro(definition);
       setMacro(definition);
@@ -262,7 +324,9 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
         ) : null}
         . It follows the indexes chosen here.
       </P>
-      {macroError !== undefined && <Message type="warning">The index macro could not be read: {macroError}</Message>}
+      {macroError !== undefined && (
+        <Message type="warning">The index macro could not be read: {macroError}</Message>
+      )}
       {context.state.accounts.map((account) => (
         <InputCard key={account.name} context={context} account={account} onSaved={onSaved} />
       ))}

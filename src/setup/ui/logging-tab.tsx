@@ -9,11 +9,19 @@ import { globalLogLevelDefault, logLevels, type LogLevel } from '../input-model'
 import { type SetupContextValue } from './app';
 import { errorText } from './error-text';
 
-export function LoggingTab({ context }: { readonly context: SetupContextValue }): React.JSX.Element {
+export function LoggingTab({
+  context,
+}: {
+  readonly context: SetupContextValue;
+}): React.JSX.Element {
   const stored = String(context.state.settings.get('logging')?.['log_level'] ?? '').toUpperCase();
-  const initial = (logLevels as readonly string[]).includes(stored) ? (stored as LogLevel) : globalLogLevelDefault;
+  const initial = (logLevels as readonly string[]).includes(stored)
+    ? (stored as LogLevel)
+    : globalLogLevelDefault;
   const [level, setLevel] = useState<LogLevel>(initial);
-  const [status, setStatus] = useState<{ kind: 'saved' } | { kind: 'error'; message: string } | undefined>(undefined);
+  const [status, setStatus] = useState<
+    { kind: 'saved' } | { kind: 'error'; message: string } | undefined
+  >(undefined);
   const save = async (): Promise<void> => {
     try {
       await context.service.saveLogLevel(level);
@@ -26,18 +34,30 @@ export function LoggingTab({ context }: { readonly context: SetupContextValue })
   return (
     <div data-testid="logging-tab">
       <P>
-        The input writes one line per event of note to splunkd.log (index=_internal sourcetype=splunkd
-        component=ExecProcessor), each starting with its level and never containing a token. DEBUG adds a line per page
-        fetched.
+        The input logs to splunkd.log through stderr (search index=_internal onepassword_events).
+        Each line starts with its level and never contains a token. Inputs can override this level
+        on the Inputs tab.
       </P>
       <ControlGroup label="Log level">
-        <Select value={level} onChange={(_e, { value }) => { setLevel(String(value) as LogLevel); setStatus(undefined); }} data-testid="global-log-level">
+        <Select
+          value={level}
+          onChange={(_e, { value }) => {
+            setLevel(String(value) as LogLevel);
+            setStatus(undefined);
+          }}
+          data-testid="global-log-level"
+        >
           {logLevels.map((l) => (
             <Select.Option key={l} label={l} value={l} />
           ))}
         </Select>
       </ControlGroup>
-      <Button appearance="primary" label="Save" onClick={() => void save()} data-testid="save-logging" />
+      <Button
+        appearance="primary"
+        label="Save"
+        onClick={() => void save()}
+        data-testid="save-logging"
+      />
       {status?.kind === 'saved' && <Message type="success">Saved.</Message>}
       {status?.kind === 'error' && <Message type="error">{status.message}</Message>}
     </div>

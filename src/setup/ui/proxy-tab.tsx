@@ -7,17 +7,9 @@ import Message from '@splunk/react-ui/Message';
 import P from '@splunk/react-ui/Paragraph';
 import Select from '@splunk/react-ui/Select';
 import Text from '@splunk/react-ui/Text';
-import styled from 'styled-components';
 import { emptyProxyForm, validateProxyForm, type ProxyForm } from '../proxy-model';
 import { type SetupContextValue } from './app';
 import { errorText } from './error-text';
-
-const Card = styled.section`
-  border: 1px solid #c3cbd4;
-  border-radius: 4px;
-  padding: 12px 16px;
-  margin: 16px 0;
-`;
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -36,8 +28,14 @@ function ProxyEditor({
   readonly initialCa: string;
 }): React.JSX.Element {
   const id = account ?? '_global';
-  const [form, setForm] = useState<ProxyForm>({ ...emptyProxyForm, proxyUrl: initialUrl, caBundlePath: initialCa });
-  const [status, setStatus] = useState<{ kind: 'saved' } | { kind: 'error'; message: string } | undefined>(undefined);
+  const [form, setForm] = useState<ProxyForm>({
+    ...emptyProxyForm,
+    proxyUrl: initialUrl,
+    caBundlePath: initialCa,
+  });
+  const [status, setStatus] = useState<
+    { kind: 'saved' } | { kind: 'error'; message: string } | undefined
+  >(undefined);
   const [busy, setBusy] = useState(false);
   const errors = validateProxyForm(form);
   const update = (patch: Partial<ProxyForm>): void => {
@@ -59,14 +57,29 @@ function ProxyEditor({
     }
   };
   return (
-    <Card data-testid={`proxy-${id}`}>
-      <Heading level={3}>{account === undefined ? 'All accounts (global)' : `Account ${account}`}</Heading>
+    <section className="op-setup-card" data-testid={`proxy-${id}`}>
+      <Heading level={3}>
+        {account === undefined ? 'All accounts (global)' : `Account ${account}`}
+      </Heading>
       {account !== undefined && <P>Leave empty to use the global settings.</P>}
-      <ControlGroup label="Proxy URL" error={errors.proxyUrl !== undefined} help={errors.proxyUrl ?? 'http://host:port or https://host:port'}>
-        <Text value={form.proxyUrl} onChange={(_e, { value }) => update({ proxyUrl: value })} placeholder="http://proxy.example.com:3128" inputId={`proxy-url-${id}`} />
+      <ControlGroup
+        label="Proxy URL"
+        error={errors.proxyUrl !== undefined}
+        help={errors.proxyUrl ?? 'http://host:port or https://host:port'}
+      >
+        <Text
+          value={form.proxyUrl}
+          onChange={(_e, { value }) => update({ proxyUrl: value })}
+          placeholder="http://proxy.example.com:3128"
+          inputId={`proxy-url-${id}`}
+        />
       </ControlGroup>
       <ControlGroup label="Proxy credentials">
-        <Select value={form.credentials} onChange={(_e, { value }) => update({ credentials: value as ProxyForm['credentials'] })} data-testid={`proxy-credentials-${id}`}>
+        <Select
+          value={form.credentials}
+          onChange={(_e, { value }) => update({ credentials: value as ProxyForm['credentials'] })}
+          data-testid={`proxy-credentials-${id}`}
+        >
           <Select.Option label="Keep what is stored (never shown)" value="keep" />
           <Select.Option label="Set new credentials" value="set" />
           <Select.Option label="Remove stored credentials" value="remove" />
@@ -74,25 +87,58 @@ function ProxyEditor({
       </ControlGroup>
       {form.credentials === 'set' && (
         <>
-          <ControlGroup label="User name" error={errors.username !== undefined} help={errors.username}>
-            <Text value={form.username} autoComplete="off" onChange={(_e, { value }) => update({ username: value })} inputId={`proxy-user-${id}`} />
+          <ControlGroup
+            label="User name"
+            error={errors.username !== undefined}
+            help={errors.username}
+          >
+            <Text
+              value={form.username}
+              autoComplete="off"
+              onChange={(_e, { value }) => update({ username: value })}
+              inputId={`proxy-user-${id}`}
+            />
           </ControlGroup>
-          <ControlGroup label="Password" error={errors.password !== undefined} help={errors.password ?? 'Kept in storage/passwords, never in a .conf file.'}>
-            <Text type="password" value={form.password} autoComplete="off" onChange={(_e, { value }) => update({ password: value })} inputId={`proxy-password-${id}`} />
+          <ControlGroup
+            label="Password"
+            error={errors.password !== undefined}
+            help={errors.password ?? 'Kept in storage/passwords, never in a .conf file.'}
+          >
+            <Text
+              type="password"
+              value={form.password}
+              autoComplete="off"
+              onChange={(_e, { value }) => update({ password: value })}
+              inputId={`proxy-password-${id}`}
+            />
           </ControlGroup>
         </>
       )}
       <ControlGroup
         label="CA bundle"
         error={errors.caBundlePath !== undefined}
-        help={errors.caBundlePath ?? 'Absolute path of a PEM file on the Splunk server, for TLS-inspecting proxies. Certificates are always verified.'}
+        help={
+          errors.caBundlePath ??
+          'Absolute path of a PEM file on the Splunk server, for TLS-inspecting proxies. Certificates are always verified.'
+        }
       >
-        <Text value={form.caBundlePath} onChange={(_e, { value }) => update({ caBundlePath: value })} placeholder="/opt/splunk/etc/auth/corp-ca.pem" inputId={`ca-bundle-${id}`} />
+        <Text
+          value={form.caBundlePath}
+          onChange={(_e, { value }) => update({ caBundlePath: value })}
+          placeholder="/opt/splunk/etc/auth/corp-ca.pem"
+          inputId={`ca-bundle-${id}`}
+        />
       </ControlGroup>
-      <Button appearance="primary" label="Save" disabled={busy || Object.keys(errors).length > 0} onClick={() => void save()} data-testid={`save-proxy-${id}`} />
+      <Button
+        appearance="primary"
+        label="Save"
+        disabled={busy || Object.keys(errors).length > 0}
+        onClick={() => void save()}
+        data-testid={`save-proxy-${id}`}
+      />
       {status?.kind === 'saved' && <Message type="success">Saved.</Message>}
       {status?.kind === 'error' && <Message type="error">{status.message}</Message>}
-    </Card>
+    </section>
   );
 }
 
@@ -101,12 +147,23 @@ export function ProxyTab({ context }: { readonly context: SetupContextValue }): 
   return (
     <div data-testid="proxy-tab">
       <P>
-        The input reaches 1Password directly unless a proxy is set here. A per-account setting wins over the global
-        one.
+        The input reaches 1Password directly unless a proxy is set here. A per-account setting wins
+        over the global one.
       </P>
-      <ProxyEditor context={context} account={undefined} initialUrl={text(global['proxy_url'])} initialCa={text(global['ca_bundle_path'])} />
+      <ProxyEditor
+        context={context}
+        account={undefined}
+        initialUrl={text(global['proxy_url'])}
+        initialCa={text(global['ca_bundle_path'])}
+      />
       {context.state.accounts.map((a) => (
-        <ProxyEditor key={a.name} context={context} account={a.name} initialUrl={a.proxyUrl} initialCa={a.caBundlePath} />
+        <ProxyEditor
+          key={a.name}
+          context={context}
+          account={a.name}
+          initialUrl={a.proxyUrl}
+          initialCa={a.caBundlePath}
+        />
       ))}
     </div>
   );
