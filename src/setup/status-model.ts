@@ -3,45 +3,45 @@
  * feed) and turns them into what the page shows. Pure; the schemas are loose so a newer input
  * that adds fields does not break an older page.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { feeds, isFeedId, type FeedId } from '../core/feeds';
 import { isOfficialHost, regionLabels } from '../events-api/token';
 
-const epochOrNull = z.union([z.number(), z.string(), z.null()]).optional();
+const epochOrNull = z.optional(z.union([z.number(), z.string(), z.null()]));
 
 export const accountStatusSchema = z.looseObject({
   _key: z.string(),
-  account: z.string().optional(),
-  checked_at: z.union([z.number(), z.string()]).optional(),
-  ok: z.union([z.boolean(), z.string(), z.number()]).optional(),
-  host: z.string().nullish(),
-  region: z.string().nullish(),
-  features: z.array(z.string()).nullish(),
-  integration_uuid: z.string().nullish(),
-  account_uuid: z.string().nullish(),
+  account: z.optional(z.string()),
+  checked_at: z.optional(z.union([z.number(), z.string()])),
+  ok: z.optional(z.union([z.boolean(), z.string(), z.number()])),
+  host: z.nullish(z.string()),
+  region: z.nullish(z.string()),
+  features: z.nullish(z.array(z.string())),
+  integration_uuid: z.nullish(z.string()),
+  account_uuid: z.nullish(z.string()),
   issued_at: epochOrNull,
   expires_at: epochOrNull,
-  error_class: z.string().nullish(),
-  error_message: z.string().nullish(),
+  error_class: z.nullish(z.string()),
+  error_message: z.nullish(z.string()),
 });
 export type AccountStatusDoc = z.infer<typeof accountStatusSchema>;
 
 export const healthSchema = z.looseObject({
   _key: z.string(),
-  account: z.string().optional(),
-  feed: z.string().optional(),
-  input: z.string().nullish(),
-  host: z.string().nullish(),
-  status: z.string().nullish(),
+  account: z.optional(z.string()),
+  feed: z.optional(z.string()),
+  input: z.nullish(z.string()),
+  host: z.nullish(z.string()),
+  status: z.nullish(z.string()),
   last_run_start: epochOrNull,
   last_run_end: epochOrNull,
   last_success: epochOrNull,
   last_event_time: epochOrNull,
-  lag_seconds: z.union([z.number(), z.string(), z.null()]).optional(),
-  events_last_run: z.union([z.number(), z.string(), z.null()]).optional(),
-  events_24h: z.union([z.number(), z.string(), z.null()]).optional(),
-  last_error: z.string().nullish(),
-  last_error_class: z.string().nullish(),
+  lag_seconds: z.optional(z.union([z.number(), z.string(), z.null()])),
+  events_last_run: z.optional(z.union([z.number(), z.string(), z.null()])),
+  events_24h: z.optional(z.union([z.number(), z.string(), z.null()])),
+  last_error: z.nullish(z.string()),
+  last_error_class: z.nullish(z.string()),
   last_error_time: epochOrNull,
 });
 export type HealthDoc = z.infer<typeof healthSchema>;

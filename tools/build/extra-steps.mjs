@@ -1,3 +1,5 @@
+import { buildSetupPage } from './setup-page.mjs';
+
 /**
  * Extension point for build steps owned by other parts of the project.
  *
@@ -16,4 +18,4 @@
  * @typedef {{ root: string, stageDir: string, check: boolean }} BuildStepContext
  * @type {Array<(ctx: BuildStepContext) => Promise<void>>}
  */
-export const extraSteps = [];
+export const extraSteps = [buildSetupPage];
