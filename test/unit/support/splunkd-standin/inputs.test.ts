@@ -1,0 +1,209 @@
+import path from 'node:path';
+
+import { SaxesParser } from 'saxes';
+
+import type { Splunkd } from '../../../support/splunkd-standin';
+import { startSplunkd } from '../../../support/splunkd-standin';
+import { StandinClient, app, nsApp } from './client';
+
+const validator = path.resolve(
+  __dirname,
+  '../../../support/splunkd-standin/fixtures/validator.cjs',
+);
+const inputs = `${nsApp}/data/inputs/onepassword_events`;
+
+/** Element paths and texts of an XML document, e.g. ['items/item@name=prod', 'items/item/param@name=account:prod']. */
+function outline(xml: string): string[] {
+  const parser = new SaxesParser();
+  const stack: string[] = [];
+  const out: string[] = [];
+  parser.on('opentag', (tag) => {
+    stack.push(tag.name);
+    const attrs = Object.entries(tag.attributes).map(([k, v]) => `@${k}=${String(v)}`);
+    out.push(`${stack.join('/')}${attrs.join('')}`);
+  });
+  parser.on('text', (text) => {
+    if (text.trim() !== '') out.push(`${stack.join('/')}:${text}`);
+  });
+  parser.on('closetag', () => stack.pop());
+  parser.write(xml).close();
+  return out;
+}
+
+describe('splunkd stand-in: data/inputs/onepassword_events with external validation', () => {
+  let splunkd: Splunkd;
+  let client: StandinClient;
+
+  beforeEach(async () => {
+    splunkd = await startSplunkd({
+      validateWith: { command: process.execPath, args: [validator], timeoutMs: 2000 },
+      confs: {
+        [app]: {
+          inputs: { onepassword_events: { interval: '60', index: 'onepassword', disabled: '1' } },
+        },
+      },
+      serverHost: 'sh1',
+      checkpointDir: '/opt/splunk/var/lib/splunk/modinputs/onepassword_events',
+    });
+    client = new StandinClient(splunkd);
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await splunkd.stop();
+  });
+
+  it('runs --validate-arguments with the <items> document splunkd sends, then stores the stanza', async () => {
+    const res = await client.call('POST', inputs, {
+      form: { name: 'prod', account: 'prod', feeds: 'signinattempts' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.entry[0]).toMatchObject({
+      name: 'prod',
+      content: {
+        account: 'prod',
+        feeds: 'signinattempts',
+        interval: '60',
+        index: 'onepassword',
+        disabled: true,
+      },
+    });
+    const [run] = splunkd.validations();
+    expect(run?.accepted).toBe(true);
+    expect(run?.stderr).toBe(`INFO validating item=prod server_uri=${splunkd.url}\n`);
+    const xml = outline(run?.xml ?? '');
+    expect(xml).toEqual([
+      'items',
+      'items/server_host',
+      'items/server_host:sh1',
+      'items/server_uri',
+      `items/server_uri:${splunkd.url}`,
+      'items/session_key',
+      expect.stringMatching(/^items\/session_key:\S{20,}$/),
+      'items/checkpoint_dir',
+      'items/checkpoint_dir:/opt/splunk/var/lib/splunk/modinputs/onepassword_events',
+      'items/item@name=prod',
+      'items/item/param@name=interval',
+      'items/item/param:60',
+      'items/item/param@name=index',
+      'items/item/param:onepassword',
+      'items/item/param@name=disabled',
+      'items/item/param:1',
+      'items/item/param@name=account',
+      'items/item/param:prod',
+      'items/item/param@name=feeds',
+      'items/item/param:signinattempts',
+    ]);
+    expect(splunkd.confText('inputs')).toContain(
+      '[onepassword_events://prod]\naccount = prod\nfeeds = signinattempts',
+    );
+  });
+
+  it('hands the script a working splunk-system-user session key', async () => {
+    await client.call('POST', inputs, { form: { name: 'prod', account: 'prod' } });
+    const key =
+      /<session_key>([^<]+)<\/session_key>/.exec(splunkd.validations()[0]?.xml ?? '')?.[1] ?? '';
+    const ctx = await client.call('GET', '/services/authentication/current-context', {
+      session: key,
+    });
+    expect(ctx.body.entry[0].content.username).toBe('splunk-system-user');
+  });
+
+  it('refuses the create with the script <message> as a 400 splunkd error and stores nothing', async () => {
+    const res = await client.call('POST', inputs, {
+      form: { name: 'broken', feeds: 'itemusages' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      messages: [
+        {
+          type: 'ERROR',
+          text: 'Input broken: the account parameter is required & must name a configured account',
+        },
+      ],
+    });
+    expect(splunkd.inputs()).toEqual([]);
+    expect(splunkd.validations()[0]).toMatchObject({ accepted: false, exitCode: 1 });
+  });
+
+  it('reports a script that fails without a message with splunkd’s "script running failed" text', async () => {
+    const res = await client.call('POST', inputs, { form: { name: 'c', account: 'crash' } });
+    expect(res.status).toBe(400);
+    expect(res.body.messages[0].text).toBe(
+      'Argument validation for scheme=onepassword_events: script running failed (exited with code 3).',
+    );
+  });
+
+  it('kills a validation that runs past the timeout', async () => {
+    const res = await client.call('POST', inputs, { form: { name: 'h', account: 'hang' } });
+    expect(res.status).toBe(400);
+    expect(res.body.messages[0].text).toBe(
+      'Argument validation for scheme=onepassword_events: script running failed (killed by signal 9: Killed).',
+    );
+  }, 10_000);
+
+  it('validates edits with the merged stanza and keeps the old values when refused', async () => {
+    await client.call('POST', inputs, { form: { name: 'prod', account: 'prod' } });
+    const ok = await client.call('POST', `${inputs}/prod`, { form: { feeds: 'auditevents' } });
+    expect(ok.status).toBe(200);
+    expect(outline(splunkd.validations()[1]?.xml ?? '')).toEqual(
+      expect.arrayContaining(['items/item/param:prod', 'items/item/param:auditevents']),
+    );
+    const refused = await client.call('POST', `${inputs}/prod`, { form: { account: '' } });
+    expect(refused.status).toBe(400);
+    expect(splunkd.inputs()[0]?.params).toMatchObject({ account: 'prod', feeds: 'auditevents' });
+  });
+
+  it('enables and disables without validation, lists, deletes, and 409s a duplicate', async () => {
+    await client.call('POST', inputs, { form: { name: 'prod', account: 'prod' } });
+    expect(
+      (await client.call('POST', inputs, { form: { name: 'prod', account: 'prod' } })).status,
+    ).toBe(409);
+    const enabled = await client.call('POST', `${inputs}/prod/enable`);
+    expect(enabled.body.entry[0].content.disabled).toBe(false);
+    expect(splunkd.inputs()[0]).toMatchObject({ name: 'prod', app, disabled: false });
+    await client.call('POST', `${inputs}/prod/disable`);
+    expect(splunkd.inputs()[0]?.disabled).toBe(true);
+    expect(splunkd.validations()).toHaveLength(1);
+    expect(
+      (await client.call('GET', inputs)).body.entry.map((e: { name: string }) => e.name),
+    ).toEqual(['prod']);
+    expect((await client.call('DELETE', `${inputs}/prod`)).status).toBe(200);
+    expect((await client.call('GET', `${inputs}/prod`)).status).toBe(404);
+  });
+
+  it('forbids input changes without admin_all_objects', async () => {
+    splunkd.addUser({ name: 'analyst', roles: ['power'] });
+    const res = await client.call('POST', inputs, {
+      form: { name: 'x', account: 'x' },
+      session: splunkd.createSessionKey('analyst'),
+    });
+    expect(res.status).toBe(403);
+    expect(splunkd.validations()).toEqual([]);
+  });
+
+  it('builds the run-mode <input> document for a stored stanza', async () => {
+    await client.call('POST', inputs, { form: { name: 'prod', account: 'prod' } });
+    const xml = splunkd.inputDefinitionXml('prod');
+    expect(outline(xml)).toEqual(
+      expect.arrayContaining([
+        `input/configuration/stanza@name=onepassword_events://prod@app=${app}`,
+        'input/configuration/stanza/param@name=account',
+        'input/server_uri:' + splunkd.url,
+      ]),
+    );
+    expect(() => splunkd.inputDefinitionXml('missing')).toThrow(/no onepassword_events input/);
+  });
+});
+
+describe('splunkd stand-in: inputs without a validator', () => {
+  it('accepts every change when no validateWith is configured', async () => {
+    const splunkd = await startSplunkd();
+    const client = new StandinClient(splunkd);
+    const res = await client.call('POST', inputs, { form: { name: 'anything' } });
+    expect(res.status).toBe(201);
+    expect(splunkd.validations()).toEqual([]);
+    await client.close();
+    await splunkd.stop();
+  });
+});
