@@ -86,6 +86,7 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
     }
     let recent = checkpoint?.recent_uuids ? checkpoint.recent_uuids.split(',') : [];
     let resetDone = false;
+    let resetDedupe: ReadonlySet<string> = new Set();
 
     let pending: Promise<Page> | undefined = deps.fetchPage(request);
     while (pending) {
@@ -108,7 +109,8 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
               ? Math.max(lastEventTime - staleCursorOverlapMs, floor)
               : deps.startTime.getTime();
           request = { limit: deps.limit, start_time: formatRfc3339(new Date(from)) };
-          delivered = [...delivered, ...recent];
+          // Every page after a reset may repeat events sent before it, not just the first one.
+          resetDedupe = new Set([...delivered, ...recent]);
           logger.warn(
             'the stored cursor was rejected as stale; resetting with overlap and de-duplicating by uuid',
             {
@@ -133,7 +135,7 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
           `the Events API returned the cursor it was given with ${page.items.length} events and has_more=${page.hasMore}; stopping to avoid a loop`,
         );
       }
-      const skip = new Set(delivered);
+      const skip = new Set([...delivered, ...resetDedupe]);
       const items: PageItem[] =
         skip.size === 0 ? [...page.items] : page.items.filter((i) => !skip.has(i.uuid));
       // Fetch the next page while this one is written (it is a read; the cursor moves only later).
@@ -142,10 +144,8 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
         pending.catch(() => undefined);
       }
       if (items.length > 0) {
-        const order = [
-          ...delivered.filter((u) => page.items.some((i) => i.uuid === u)),
-          ...items.map((i) => i.uuid),
-        ];
+        const onPage = new Set(page.items.map((i) => i.uuid));
+        const order = [...[...skip].filter((u) => onPage.has(u)), ...items.map((i) => i.uuid)];
         const base = order.length - items.length;
         deps.journal.begin(request, order, base);
         const result = await deps.output.writePage(

@@ -2,10 +2,17 @@
  * splunkd REST endpoints the setup page uses, relative to the app namespace
  * (servicesNS/nobody/TA-1password-events/…) unless noted. Pure: no fetch, no window.
  */
-import { accountsConf, appId, schemeName, secretRealm, settingsConf } from '../core/app-identity';
+import {
+  accountStatusCollection,
+  accountsConf,
+  appId,
+  schemeName,
+  secretRealm,
+  settingsConf,
+} from '../core/app-identity';
 
-/** KV collection the modular input fills when it checks an account (`__check__` stanzas). */
-export const accountStatusCollection = 'onepassword_account_status';
+export { accountStatusCollection };
+
 /** Prefix that makes the modular input treat a stanza as a check-only probe. */
 export const probePrefix = '__check__';
 /** Owner `nobody`: shared at app level, as the modular input reads it. */
