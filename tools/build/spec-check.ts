@@ -1,5 +1,5 @@
-import type { InputParam } from '../../src/config/input-params.js';
-import { BuildError } from './errors.js';
+import type { InputParam } from '../../src/config/input-params';
+import { BuildError } from './errors';
 
 export interface SpecEntry {
   readonly name: string;
@@ -11,13 +11,15 @@ export interface SpecEntry {
 
 /**
  * Reads the setting entries of `[<scheme>://<name>]` from an inputs.conf.spec: `name = <type>`
- * lines, each followed by `* …` documentation lines (Splunk's own spec style).
+ * lines at the start of a line, each followed by `* …` documentation lines whose wrapped
+ * continuations are indented (Splunk's own spec style).
  */
 export function readSpecEntries(specText: string, scheme: string): SpecEntry[] {
   const entries: Array<{ name: string; defaultValue: string | undefined; comments: string[] }> = [];
   let inStanza = false;
   for (const raw of specText.split(/\r?\n/)) {
     const line = raw.trim();
+    const continuation = /^\s/.test(raw) && !line.startsWith('*');
     const header = /^\[([^\]]+)\]$/.exec(line);
     if (header) {
       inStanza = (header[1] ?? '').startsWith(`${scheme}://`);
@@ -25,6 +27,13 @@ export function readSpecEntries(specText: string, scheme: string): SpecEntry[] {
     }
     if (!inStanza || line === '' || line.startsWith('#')) continue;
     const current = entries[entries.length - 1];
+    if (continuation) {
+      if (current && current.comments.length > 0) {
+        const last = current.comments.length - 1;
+        current.comments[last] = `${current.comments[last] ?? ''} ${line}`;
+      }
+      continue;
+    }
     if (line.startsWith('*')) {
       const comment = line.slice(1).trim();
       const stated = /^Default:\s*(.*)$/i.exec(comment);
