@@ -1,0 +1,208 @@
+/**
+ * Runs the PACKAGED modular input the way splunkd does: the launcher from an extracted .spl under
+ * $SPLUNK_HOME/etc/apps, the input definition on stdin, no other Node on PATH. stdout is read as
+ * splunkd reads it — a streaming XML parser that keeps only complete events — and stderr lines are
+ * filed by their level prefix.
+ */
+import { spawn } from 'node:child_process';
+import { SaxesParser } from 'saxes';
+
+export interface StreamedEvent {
+  readonly stanza: string;
+  readonly unbroken: string | undefined;
+  readonly time: string | undefined;
+  readonly index: string | undefined;
+  readonly sourcetype: string | undefined;
+  readonly source: string | undefined;
+  readonly host: string | undefined;
+  readonly data: string;
+  readonly done: boolean;
+}
+
+export const levels = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+export type Level = (typeof levels)[number];
+
+export interface RunResult {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly events: StreamedEvent[];
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly stderrLines: string[];
+  /** Lines without a level prefix: splunkd would file them as ERROR. */
+  readonly unprefixed: string[];
+  readonly byLevel: Record<Level, string[]>;
+  /** True when stdout ended inside an element (the process was killed mid-event). */
+  readonly truncatedStream: boolean;
+  /** A well-formedness error other than truncation. */
+  readonly streamError: string | undefined;
+}
+
+export interface RunOptions {
+  readonly launcher: string;
+  readonly args?: readonly string[];
+  readonly stdin?: string | Buffer;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Called on every complete event; return true to SIGKILL the process right then. */
+  readonly killOnEvent?: (event: StreamedEvent, count: number) => boolean;
+  /** SIGKILL after this many ms. */
+  readonly killAfterMs?: number;
+  /** Send SIGTERM after this many events. */
+  readonly termAfterEvents?: number;
+  /** Slow reader: pause stdout for this many ms after each chunk (backpressure). */
+  readonly readerDelayMs?: number;
+  readonly timeoutMs?: number;
+}
+
+/** Incremental reader of splunkd's XML stream. */
+export class StreamReader {
+  readonly events: StreamedEvent[] = [];
+  private readonly parser = new SaxesParser({ xmlns: false });
+  private depth = 0;
+  private current: Record<string, string> & { stanza?: string; unbroken?: string } = {};
+  private field = '';
+  private text = '';
+  private done = false;
+  error: string | undefined;
+
+  constructor(private readonly onEvent?: (event: StreamedEvent) => void) {
+    this.parser.on('error', (e) => {
+      this.error ??= e.message;
+    });
+    this.parser.on('opentag', (tag) => {
+      this.depth++;
+      if (tag.name === 'event') {
+        this.current = { stanza: String(tag.attributes['stanza'] ?? '') };
+        const unbroken = tag.attributes['unbroken'];
+        if (unbroken !== undefined) this.current.unbroken = String(unbroken);
+        this.done = false;
+      } else if (tag.name === 'done') this.done = true;
+      else if (this.depth === 3) {
+        this.field = tag.name;
+        this.text = '';
+      }
+    });
+    this.parser.on('text', (t) => {
+      if (this.depth === 3) this.text += t;
+    });
+    this.parser.on('cdata', (t) => {
+      if (this.depth === 3) this.text += t;
+    });
+    this.parser.on('closetag', (tag) => {
+      if (this.depth === 3 && tag.name === this.field) this.current[this.field] = this.text;
+      if (tag.name === 'event') {
+        const c = this.current;
+        const event: StreamedEvent = {
+          stanza: c.stanza ?? '',
+          unbroken: c.unbroken,
+          time: c['time'],
+          index: c['index'],
+          sourcetype: c['sourcetype'],
+          source: c['source'],
+          host: c['host'],
+          data: c['data'] ?? '',
+          done: this.done,
+        };
+        this.events.push(event);
+        this.onEvent?.(event);
+      }
+      this.depth--;
+    });
+  }
+
+  write(chunk: string): void {
+    if (this.error === undefined) this.parser.write(chunk);
+  }
+
+  /** Ends the document; returns true if it ended inside an element. */
+  end(): boolean {
+    const truncated = this.depth > 0;
+    if (!truncated && this.error === undefined) {
+      try {
+        this.parser.close();
+      } catch (e) {
+        this.error ??= (e as Error).message;
+      }
+    }
+    return truncated;
+  }
+}
+
+export function fileLines(stderr: string): { lines: string[]; unprefixed: string[]; byLevel: Record<Level, string[]> } {
+  const lines = stderr.split('\n').filter((l) => l !== '');
+  const byLevel = Object.fromEntries(levels.map((l) => [l, [] as string[]])) as Record<Level, string[]>;
+  const unprefixed: string[] = [];
+  for (const line of lines) {
+    const level = levels.find((l) => line.startsWith(`${l} `));
+    if (level) byLevel[level].push(line);
+    else unprefixed.push(line);
+  }
+  return { lines, unprefixed, byLevel };
+}
+
+export function runPackaged(options: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.launcher, [...(options.args ?? [])], {
+      env: options.env,
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    const kill = (signal: NodeJS.Signals): void => {
+      if (!killed || signal === 'SIGKILL') {
+        killed = true;
+        child.kill(signal);
+      }
+    };
+    let termSent = false;
+    const reader = new StreamReader((event) => {
+      if (options.killOnEvent?.(event, reader.events.length)) kill('SIGKILL');
+      if (!termSent && options.termAfterEvents !== undefined && reader.events.length >= options.termAfterEvents) {
+        termSent = true;
+        child.kill('SIGTERM');
+      }
+    });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      reader.write(chunk);
+      if (options.readerDelayMs) {
+        child.stdout.pause();
+        setTimeout(() => child.stdout.resume(), options.readerDelayMs);
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    const timers: NodeJS.Timeout[] = [];
+    if (options.killAfterMs !== undefined) timers.push(setTimeout(() => kill('SIGKILL'), options.killAfterMs));
+    timers.push(
+      setTimeout(() => {
+        stderr += 'HARNESS timeout: the input did not exit\n';
+        kill('SIGKILL');
+      }, options.timeoutMs ?? 300_000),
+    );
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) => {
+      timers.forEach(clearTimeout);
+      const truncatedStream = reader.end();
+      const filed = fileLines(stderr);
+      resolve({
+        exitCode,
+        signal,
+        events: reader.events,
+        stdout,
+        stderr,
+        stderrLines: filed.lines,
+        unprefixed: filed.unprefixed,
+        byLevel: filed.byLevel,
+        truncatedStream,
+        streamError: reader.error,
+      });
+    });
+    child.stdin.on('error', () => undefined); // --scheme never reads stdin
+    child.stdin.end(options.stdin ?? '');
+  });
+}

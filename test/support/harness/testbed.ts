@@ -1,0 +1,166 @@
+/**
+ * A whole test stand: the built linux x86_64 .spl extracted into a temporary $SPLUNK_HOME, the
+ * splunkd stand-in (KV store, storage/passwords, confs, external validation running the packaged
+ * launcher) and the Events API simulator over HTTPS with its own CA.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Agent, request } from 'undici';
+import {
+  accountStatusCollection,
+  accountsConf,
+  appId,
+  checkpointCollection,
+  healthCollection,
+  leaseCollection,
+  schemeName,
+  secretRealm,
+} from '../../../src/core/app-identity';
+import { startEventsApiSimulator, type Simulator, type SimulatorOptions } from '../events-api-sim';
+import { buildInputDefinitionXml, startSplunkd, type Splunkd, type SplunkdOptions } from '../splunkd-standin';
+import { runPackaged, type RunOptions, type RunResult } from './run-packaged';
+
+export const repoRoot = resolve(__dirname, '../../..');
+
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The linux x86_64 package, built on demand when missing (npm test builds it first). */
+export function ensurePackage(): string {
+  const spl = join(repoRoot, 'dist', `${appId}-${packageVersion()}-linux-x86_64.spl`);
+  if (!existsSync(spl)) {
+    execFileSync(process.execPath, [join(repoRoot, 'build.mjs'), '--platform', 'linux-x86_64'], { cwd: repoRoot, stdio: 'inherit' });
+  }
+  return spl;
+}
+
+/** A PATH with the few tools the launcher uses and no node on it. */
+export function pathWithoutNode(dir: string): string {
+  const bin = join(dir, 'path-bin');
+  mkdirSync(bin, { recursive: true });
+  for (const tool of ['sh', 'uname', 'sed', 'head', 'cat']) {
+    const source = ['/bin', '/usr/bin'].map((d) => join(d, tool)).find((p) => existsSync(p));
+    if (source && !existsSync(join(bin, tool))) symlinkSync(source, join(bin, tool));
+  }
+  return bin;
+}
+
+export interface AccountSpec {
+  readonly name: string;
+  /** Defaults to a fresh simulator token with all features. */
+  readonly token?: string;
+  /** Defaults to the simulator's URL (an admin-recorded custom endpoint, stored beside the token). */
+  readonly endpoint?: string | null;
+  /** Trust the simulator's CA through ca_bundle_path (default true). */
+  readonly trustSimulatorCa?: boolean;
+  readonly conf?: Record<string, string>;
+}
+
+export interface Testbed {
+  readonly dir: string;
+  readonly splunkHome: string;
+  readonly appDir: string;
+  readonly launcher: string;
+  readonly checkpointDir: string;
+  readonly sim: Simulator;
+  readonly splunkd: Splunkd;
+  readonly env: NodeJS.ProcessEnv;
+  addAccount(spec: AccountSpec): Promise<string>;
+  /** Calls splunkd REST as admin (or with the given key); returns status and parsed JSON. */
+  rest(method: string, path: string, form?: Record<string, string>, sessionKey?: string): Promise<{ status: number; body: string }>;
+  inputXml(name: string, params: Record<string, string>, sessionKey?: string): string;
+  run(name: string, params: Record<string, string>, options?: Partial<RunOptions>): Promise<RunResult>;
+  kvDocs(collection: string): Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+export interface TestbedOptions {
+  readonly simulator?: SimulatorOptions;
+  readonly splunkd?: Partial<SplunkdOptions>;
+}
+
+export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
+  const spl = ensurePackage();
+  const dir = mkdtempSync(join(tmpdir(), 'op-testbed-'));
+  const splunkHome = join(dir, 'splunk');
+  const appsDir = join(splunkHome, 'etc', 'apps');
+  mkdirSync(appsDir, { recursive: true });
+  execFileSync('tar', ['-xzf', spl, '-C', appsDir]);
+  const appDir = join(appsDir, appId);
+  const launcher = join(appDir, 'bin', schemeName);
+  const checkpointDir = join(splunkHome, 'var', 'lib', 'splunk', 'modinputs', schemeName);
+  mkdirSync(checkpointDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { SPLUNK_HOME: splunkHome, PATH: pathWithoutNode(dir), LANG: 'C.UTF-8' };
+
+  const sim = await startEventsApiSimulator({ seed: 'testbed', ...options.simulator });
+  const splunkd = await startSplunkd({
+    collections: [checkpointCollection, healthCollection, accountStatusCollection, leaseCollection],
+    checkpointDir,
+    validateWith: { command: launcher, args: ['--validate-arguments'], env },
+    ...options.splunkd,
+  });
+  await splunkd.writeSplunkHome(splunkHome);
+  const dispatcher = new Agent({ connect: { ca: splunkd.caPem } });
+
+  const rest: Testbed['rest'] = async (method, path, form, sessionKey) => {
+    const response = await request(`${splunkd.url}${path}${path.includes('?') ? '&' : '?'}output_mode=json`, {
+      method: method as 'GET',
+      dispatcher,
+      headers: {
+        authorization: `Splunk ${sessionKey ?? splunkd.adminSessionKey}`,
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+    });
+    return { status: response.statusCode, body: await response.body.text() };
+  };
+
+  const ns = `/servicesNS/nobody/${appId}`;
+  const inputXml: Testbed['inputXml'] = (name, params, sessionKey) =>
+    buildInputDefinitionXml({
+      serverHost: 'testbed-host',
+      serverUri: splunkd.url,
+      sessionKey: sessionKey ?? splunkd.systemSessionKey,
+      checkpointDir,
+      stanzas: [{ name: `${schemeName}://${name}`, app: appId, params: { index: 'onepassword', ...params } }],
+    });
+
+  return {
+    dir,
+    splunkHome,
+    appDir,
+    launcher,
+    checkpointDir,
+    sim,
+    splunkd,
+    env,
+    rest,
+    inputXml,
+    async addAccount(spec) {
+      const token = spec.token ?? sim.issueToken();
+      const endpoint = spec.endpoint === undefined ? sim.url : spec.endpoint;
+      const secret = JSON.stringify(endpoint === null ? { token } : { token, endpoint });
+      const created = await rest('POST', `${ns}/storage/passwords`, { name: `account:${spec.name}`, password: secret, realm: secretRealm });
+      if (created.status !== 201) throw new Error(`storing the account secret failed: ${created.status} ${created.body}`);
+      const conf: Record<string, string> = { ...(spec.trustSimulatorCa === false ? {} : { ca_bundle_path: sim.caPath }), ...spec.conf };
+      const made = await rest('POST', `${ns}/configs/conf-${accountsConf}`, { name: spec.name, ...conf });
+      if (made.status !== 201 && made.status !== 200) throw new Error(`writing ${accountsConf}.conf failed: ${made.status} ${made.body}`);
+      return token;
+    },
+    run(name, params, runOptions = {}) {
+      return runPackaged({ launcher, env, stdin: inputXml(name, params), cwd: splunkHome, ...runOptions });
+    },
+    kvDocs(collection) {
+      return splunkd.kv.documents(collection, appId) as Record<string, unknown>[];
+    },
+    async stop() {
+      await dispatcher.close();
+      await sim.stop();
+      await splunkd.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
