@@ -8,7 +8,7 @@ import { StandinClient, app, nsApp } from './client';
 
 const validator = path.resolve(
   __dirname,
-  '../../../support/splunkd-standin/fixtures/validator.cjs',
+  '../../../support/splunkd-standin/fixtures/validator.mjs',
 );
 const inputs = `${nsApp}/data/inputs/onepassword_events`;
 
