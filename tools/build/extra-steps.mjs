@@ -1,3 +1,4 @@
+import { knowledgeObjectsStep } from './knowledge-objects.mjs';
 import { buildSetupPage } from './setup-page.mjs';
 
 /**
@@ -18,4 +19,4 @@ import { buildSetupPage } from './setup-page.mjs';
  * @typedef {{ root: string, stageDir: string, check: boolean }} BuildStepContext
  * @type {Array<(ctx: BuildStepContext) => Promise<void>>}
  */
-export const extraSteps = [buildSetupPage];
+export const extraSteps = [buildSetupPage, knowledgeObjectsStep];
