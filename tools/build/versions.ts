@@ -1,5 +1,5 @@
-import { BuildError } from './errors.js';
-import { confValue, parseConf } from './conf.js';
+import { BuildError } from './errors';
+import { confValue, parseConf } from './conf';
 
 /** The places that state the app version. They must agree; the build refuses to guess. */
 export interface VersionSources {
@@ -40,6 +40,7 @@ export function checkVersions(sources: VersionSources): string {
       'package-lock.json version',
       field(parseJson(sources.packageLock, 'package-lock.json'), 'version'),
     ],
+    ['default/app.conf [id] version', confValue(parseConf(sources.appConf), 'id', 'version')],
     [
       'default/app.conf [launcher] version',
       confValue(parseConf(sources.appConf), 'launcher', 'version'),

@@ -16,6 +16,7 @@ describe('default/app.conf', () => {
 
   it('names the package after the app id, which must not start with a digit', () => {
     expect(confValue(conf, 'package', 'id')).toBe(appId);
+    expect(confValue(conf, 'id', 'name')).toBe(appId);
     expect(appId).toMatch(/^[A-Za-z]/);
     expect(confValue(conf, 'package', 'check_for_updates')).toMatch(/^(true|false)$/);
   });

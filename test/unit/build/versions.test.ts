@@ -9,12 +9,21 @@ function sources(versions: {
   pkg?: string;
   lock?: string;
   conf?: string;
+  id?: string;
   manifest?: string;
 }): VersionSources {
   return {
     packageJson: JSON.stringify({ name: 'x', version: versions.pkg ?? '1.2.3' }),
     packageLock: JSON.stringify({ name: 'x', version: versions.lock ?? '1.2.3' }),
-    appConf: `[install]\nis_configured = 0\n\n[launcher]\nversion = ${versions.conf ?? '1.2.3'}\n`,
+    appConf: [
+      '[install]',
+      'is_configured = 0',
+      '[id]',
+      'name = x',
+      `version = ${versions.id ?? '1.2.3'}`,
+      '[launcher]',
+      `version = ${versions.conf ?? '1.2.3'}`,
+    ].join('\n'),
     appManifest: JSON.stringify({
       info: { id: { name: 'x', version: versions.manifest ?? '1.2.3' } },
     }),
@@ -38,7 +47,8 @@ describe('checkVersions', () => {
   });
 
   it.each([
-    ['app.conf', { conf: '1.2.4' }, 'default/app.conf [launcher] version = 1.2.4'],
+    ['app.conf [launcher]', { conf: '1.2.4' }, 'default/app.conf [launcher] version = 1.2.4'],
+    ['app.conf [id]', { id: '1.2.5' }, 'default/app.conf [id] version = 1.2.5'],
     ['app.manifest', { manifest: '2.0.0' }, 'app.manifest info.id.version = 2.0.0'],
     ['package.json', { pkg: '1.3.0' }, 'package.json version = 1.3.0'],
     ['package-lock.json', { lock: '1.0.0' }, 'package-lock.json version = 1.0.0'],
@@ -58,7 +68,7 @@ describe('checkVersions', () => {
   });
 
   it('reports a version that is missing', () => {
-    const broken = { ...sources({}), appConf: '[launcher]\nauthor = me\n' };
+    const broken = { ...sources({}), appConf: '[id]\nversion = 1.2.3\n[launcher]\nauthor = me\n' };
     expect(() => checkVersions(broken)).toThrow(
       'version missing in default/app.conf [launcher] version',
     );
@@ -66,12 +76,14 @@ describe('checkVersions', () => {
 
   it('ignores a version outside the [launcher] stanza', () => {
     const broken = { ...sources({}), appConf: '[install]\nversion = 1.2.3\n' };
-    expect(() => checkVersions(broken)).toThrow(/version missing in default\/app.conf/);
+    expect(() => checkVersions(broken)).toThrow(
+      'version missing in default/app.conf [id] version, default/app.conf [launcher] version',
+    );
   });
 
   it('rejects versions Splunk does not accept', () => {
     expect(() =>
-      checkVersions(sources({ pkg: '1.2', lock: '1.2', conf: '1.2', manifest: '1.2' })),
+      checkVersions(sources({ pkg: '1.2', lock: '1.2', conf: '1.2', id: '1.2', manifest: '1.2' })),
     ).toThrow("version '1.2' is not Major.Minor.Revision (e.g. 1.0.0)");
     expect(() =>
       checkVersions(
