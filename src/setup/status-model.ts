@@ -212,7 +212,7 @@ export function healthRows(docs: readonly HealthDoc[], now: Date): HealthRow[] {
           (errorAt !== undefined && errorAt.getTime() >= successAt.getTime()));
       let tone: HealthTone = 'unknown';
       if (status === 'error' || status === 'failed') tone = 'error';
-      else if (status === 'running') tone = 'running';
+      else if (status === 'running' || status === 'backfilling') tone = 'running';
       else if (status === 'ok' || status === 'success')
         tone = lag !== undefined && lag > lagWarningSeconds ? 'warning' : 'ok';
       else if (status === 'warning' || status === 'partial') tone = 'warning';

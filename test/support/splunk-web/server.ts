@@ -83,7 +83,15 @@ export function parseConf(text: string): Map<string, Map<string, string>> {
   const stanzas = new Map<string, Map<string, string>>();
   let current = new Map<string, string>();
   stanzas.set('default', current);
+  // A trailing backslash continues a value on the next line (.conf syntax).
+  const lines: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
+    const previous = lines[lines.length - 1];
+    if (previous !== undefined && previous.endsWith('\\'))
+      lines[lines.length - 1] = `${previous.slice(0, -1)}\n${raw}`;
+    else lines.push(raw);
+  }
+  for (const raw of lines) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const header = /^\[(.*)\]$/.exec(line);
@@ -397,6 +405,11 @@ export async function startSplunkWeb(options: SplunkWebOptions): Promise<SplunkW
     const url = new URL(req.url ?? '/', 'http://splunk-web.invalid');
     const parts = url.pathname.split('/').filter((p) => p !== '');
     const session = sessionOf(req);
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     if (parts.length === 0 || (parts.length === 1 && parts[0] === locale)) {
       redirect(res, req, `/${locale}/app/${appId}/`);
       return;

@@ -1,0 +1,568 @@
+/**
+ * The setup page in Debian's chromium (playwright-core), against the Splunk Web stand-in, the
+ * splunkd stand-in and the Events API simulator, with the PACKAGED input doing the live checks
+ * (external validation) and the collection run. Screenshots of every screen go to
+ * test-results/screenshots/. The tests in a describe block run in order and share one stack.
+ */
+import type { Page } from 'playwright-core';
+import type { FeedId } from '../../../src/core/feeds';
+import { tokenProblemMessages } from '../../../src/events-api/token';
+import {
+  adminPassword,
+  appId,
+  hasChromium,
+  nonAdmin,
+  openBrowser,
+  screenshot,
+  signIn,
+  startStack,
+  type BrowserSession,
+  type Stack,
+} from './harness';
+
+const setupPath = `/en-US/app/${appId}/ta_1password_events_setup`;
+
+if (!hasChromium()) {
+  throw new Error('Debian chromium is missing at /usr/bin/chromium: apt-get install -y chromium');
+}
+
+async function text(page: Page, testId: string): Promise<string> {
+  return ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
+}
+
+async function openTab(page: Page, label: string): Promise<void> {
+  await page.getByRole('tab', { name: label }).click();
+}
+
+/** Picks an option of a @splunk/react-ui Select (a toggle button, then a menu of options). */
+async function choose(page: Page, toggleTestId: string, option: string): Promise<void> {
+  await page.getByTestId(toggleTestId).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+async function tokenProblem(page: Page): Promise<{ problem: string; message: string }> {
+  const el = page.getByTestId('token-problem');
+  await el.waitFor();
+  return {
+    problem: (await el.getAttribute('data-problem')) ?? '',
+    message: ((await el.textContent()) ?? '').trim(),
+  };
+}
+
+async function pasteToken(page: Page, token: string): Promise<void> {
+  await page.fill('#account-token', token);
+}
+
+async function liveOutcome(
+  page: Page,
+  scope = page.getByTestId('account-dialog'),
+): Promise<{ outcome: string; text: string }> {
+  const el = scope.getByTestId('live-check');
+  await el.waitFor({ timeout: 90_000 });
+  return {
+    outcome: (await el.getAttribute('data-outcome')) ?? '',
+    text: ((await el.textContent()) ?? '').trim(),
+  };
+}
+
+/** Every place a secret could leak to: browser-visible answers, .conf renderings, logs. */
+function leakPlaces(stack: Stack, browser: BrowserSession): { where: string; text: string }[] {
+  const places: { where: string; text: string }[] = [];
+  // The only answers allowed to carry the token are splunkd's echo of the storage/passwords write
+  // the browser itself just sent (splunkd answers a create/update with the entry); nothing reads it back.
+  const isSecretWrite = (url: string, method?: string): boolean =>
+    url.includes('/storage/passwords') && (method === undefined || method === 'POST');
+  for (const r of browser.bodies) {
+    if (!isSecretWrite(r.url)) places.push({ where: `browser response ${r.url}`, text: r.body });
+  }
+  for (const r of stack.web.responses()) {
+    if (!isSecretWrite(r.path, r.method))
+      places.push({ where: `splunk web ${r.method} ${r.path}`, text: r.body });
+  }
+  for (const file of ['onepassword_accounts', 'onepassword_settings', 'inputs', 'macros', 'app']) {
+    places.push({ where: `${file}.conf`, text: stack.splunkd.confText(file, appId) });
+  }
+  places.push({ where: 'passwords.conf', text: stack.splunkd.passwordsConfText(appId) });
+  for (const v of stack.splunkd.validations()) {
+    places.push({ where: `validation ${v.input} stdout`, text: v.stdout });
+    places.push({ where: `validation ${v.input} stderr`, text: v.stderr });
+    places.push({ where: `validation ${v.input} stdin`, text: v.xml });
+  }
+  return places;
+}
+
+/** The token and each of its three parts must be absent everywhere (a partial leak counts). */
+function expectNoLeak(
+  stack: Stack,
+  browser: BrowserSession,
+  token: string,
+  extra: string[] = [],
+): void {
+  const needles = [token, ...token.split('.').filter((p) => p.length > 12), ...extra];
+  const leaks = leakPlaces(stack, browser).flatMap((place) =>
+    needles.filter((n) => place.text.includes(n)).map(() => place.where),
+  );
+  expect(leaks).toEqual([]);
+}
+
+describe('setup page on Splunk Enterprise (admin)', () => {
+  let stack: Stack;
+  let browser: BrowserSession;
+  let page: Page;
+  let acmeToken: string;
+  let globexToken: string;
+  let globexAccount: string;
+  const proxyPassword = 'CANARY-proxy-pw-5f1e2d';
+
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await openBrowser();
+    page = browser.page;
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  test('first run: opening the app signs in and lands on the setup page', async () => {
+    await signIn(page, stack.web, 'admin', adminPassword);
+    expect(new URL(page.url()).pathname).toBe(setupPath);
+    await page.getByTestId('setup-page').waitFor();
+    await page.getByTestId('first-run').waitFor();
+    expect(
+      await page.evaluate(
+        () => (window as unknown as { __amdAnonymousDefines: number }).__amdAnonymousDefines,
+      ),
+    ).toBe(0);
+    expect(await page.getByTestId('version-warning').count()).toBe(0);
+    expect(stack.splunkd.isAppConfigured(appId)).toBe(false);
+    await screenshot(page, '01-first-run-accounts');
+  });
+
+  test('the CA bundle is set on the Proxy & CA tab (the simulator has its own CA)', async () => {
+    await openTab(page, 'Proxy & CA');
+    await page.fill('#ca-bundle-_global', 'relative/ca.pem');
+    await page.getByText('Give an absolute path').waitFor();
+    await page.fill('#ca-bundle-_global', stack.sim.caPath);
+    await page.fill('#proxy-url-_global', 'http://user:secret@proxy.example.com:3128');
+    await page.getByText('Do not put credentials in the proxy URL').waitFor();
+    await page.fill('#proxy-url-_global', '');
+    await screenshot(page, '02-proxy-and-ca');
+    await page.getByTestId('save-proxy-_global').click();
+    await page.getByTestId('proxy-_global').getByText('Saved.').waitFor();
+    expect(stack.splunkd.confText('onepassword_settings', appId)).toContain(
+      `ca_bundle_path = ${stack.sim.caPath}`,
+    );
+    // The first save marks the app configured and reloads it: no restart.
+    expect(stack.splunkd.isAppConfigured(appId)).toBe(true);
+    expect(stack.splunkd.appReloads().length).toBeGreaterThan(0);
+  });
+
+  test('adding an account with a valid token: checked on paste, saved, checked live through splunkd', async () => {
+    acmeToken = stack.sim.issueToken();
+    await openTab(page, 'Accounts');
+    await page.getByTestId('add-account').click();
+    await page.getByTestId('account-dialog').waitFor();
+    await page.fill('#account-name', 'acme');
+    await pasteToken(page, acmeToken);
+    // The simulator's tokens name its own host, not an official one: the page says so.
+    const offHost = await tokenProblem(page);
+    expect(offHost.problem).toBe('endpoint');
+    expect(offHost.message).toContain('not an official 1Password events host');
+    await screenshot(page, '03-token-unofficial-host');
+    await page.getByTestId('use-custom-endpoint').click();
+    await page.getByTestId('custom-endpoint-warning').waitFor();
+    expect(await text(page, 'custom-endpoint-warning')).toContain(
+      'Admin-only: the token will be sent to this host',
+    );
+    await page.fill('#account-endpoint', `${stack.sim.url}/api`);
+    await page.getByText('must be an origin only').waitFor();
+    await page.fill('#account-endpoint', stack.sim.url);
+    await page.getByTestId('token-ok').waitFor();
+    expect(await text(page, 'token-scopes')).toBe('Sign-in attempts, Item usages, Audit events');
+    await screenshot(page, '04-add-account-token-ok');
+    await page.getByTestId('account-save').click();
+    const live = await liveOutcome(page);
+    expect(live.outcome).toBe('ok');
+    expect(await text(page, 'status-region')).toContain('Custom endpoint');
+    expect(await text(page, 'status-scopes')).toBe('Sign-in attempts, Item usages, Audit events');
+    expect(await text(page, 'status-expiry')).toBe('Never expires');
+    expect(await text(page, 'status-account-uuid')).toBe(stack.sim.accountUuid);
+    await screenshot(page, '05-add-account-live-check-ok');
+    await page.getByTestId('account-cancel').click();
+    await page.getByTestId('account-row-acme').waitFor();
+    expect(
+      await page.getByTestId('account-row-acme').getByTestId('masked-token').textContent(),
+    ).toBe('••••••••  saved');
+    await screenshot(page, '06-accounts-list');
+
+    // Stored as the contract says: the secret only in storage/passwords, the probe stanza gone.
+    const secrets = stack.splunkd.secrets().map((s) => `${s.realm}|${s.username}`);
+    expect(secrets).toContain(`${appId}|account:acme`);
+    expect(stack.splunkd.inputs().map((i) => i.name)).not.toContain('__check__acme');
+    expect(
+      stack.splunkd.validations().some((v) => v.input.includes('__check__acme') && v.accepted),
+    ).toBe(true);
+    // The page never reads storage/passwords back.
+    expect(
+      stack.splunkd
+        .requests()
+        .filter((r) => r.path.includes('storage/passwords') && r.method === 'GET'),
+    ).toEqual([]);
+    expectNoLeak(stack, browser, acmeToken);
+  });
+
+  test('each token mistake gets its own message before anything is saved', async () => {
+    await page.getByTestId('add-account').click();
+    await page.fill('#account-name', 'mistakes');
+    const cases: { name: string; token: string; problem: string }[] = [
+      { name: 'malformed', token: 'this-is-not-a-jwt', problem: 'malformed' },
+      {
+        name: 'truncated',
+        token: stack.sim.truncatedToken(stack.sim.issueToken(), 300),
+        problem: 'truncated',
+      },
+      { name: 'legacy', token: stack.sim.issueLegacyToken(), problem: 'legacy' },
+      {
+        name: 'expired',
+        token: stack.sim.issueToken({ exp: Math.floor(Date.now() / 1000) - 3600 }),
+        problem: 'expired',
+      },
+    ];
+    const seen = new Set<string>();
+    for (const c of cases) {
+      await pasteToken(page, c.token);
+      const shown = await tokenProblem(page);
+      expect(shown.problem).toBe(c.problem);
+      expect(shown.message).toBe(
+        tokenProblemMessages[c.problem as keyof typeof tokenProblemMessages],
+      );
+      expect(await page.getByTestId('account-save').isDisabled()).toBe(true);
+      seen.add(shown.message);
+      await screenshot(page, `07-token-${c.name}`);
+    }
+    expect(seen.size).toBe(cases.length);
+    await page.getByTestId('account-cancel').click();
+    expect(stack.splunkd.secrets().some((s) => s.username === 'account:mistakes')).toBe(false);
+  });
+
+  test('a revoked token and a token cut inside its signature are caught by the live check', async () => {
+    const cases: { account: string; token: string; words: RegExp; shot: string }[] = [];
+    const revoked = stack.sim.issueToken();
+    stack.sim.revokeToken(revoked);
+    cases.push({
+      account: 'revoked-co',
+      token: revoked,
+      words: /invalid or has been revoked/,
+      shot: '08-live-check-revoked',
+    });
+    cases.push({
+      account: 'truncated-co',
+      token: stack.sim.truncatedToken(stack.sim.issueToken()),
+      words: /truncated/i,
+      shot: '09-live-check-truncated',
+    });
+    for (const c of cases) {
+      await page.getByTestId('add-account').click();
+      await page.fill('#account-name', c.account);
+      await pasteToken(page, c.token);
+      await page.getByTestId('use-custom-endpoint').click();
+      await page.fill('#account-endpoint', stack.sim.url);
+      await page.getByTestId('token-ok').waitFor();
+      await page.getByTestId('account-save').click();
+      const live = await liveOutcome(page);
+      expect(live.outcome).toBe('failed');
+      expect(live.text).toMatch(c.words);
+      await screenshot(page, c.shot);
+      await page.getByTestId('account-cancel').click();
+      // Clean up through the page: delete the account again.
+      await page.getByTestId(`delete-${c.account}`).click();
+      await page.getByTestId('confirm-delete').click();
+      await page.getByTestId(`account-row-${c.account}`).waitFor({ state: 'detached' });
+    }
+    expect(stack.splunkd.inputs().filter((i) => i.name.startsWith('__check__'))).toEqual([]);
+  });
+
+  test('inputs for two accounts: index created, feeds, interval, start date; macro follows', async () => {
+    globexAccount = stack.sim.addAccount({
+      counts: { signinattempts: 15, itemusages: 10, auditevents: 5 },
+    });
+    globexToken = stack.sim.issueToken({
+      accountUuid: globexAccount,
+      features: ['signinattempts', 'auditevents'],
+    });
+    await page.getByTestId('add-account').click();
+    await page.fill('#account-name', 'globex');
+    await pasteToken(page, globexToken);
+    await page.getByTestId('use-custom-endpoint').click();
+    await page.fill('#account-endpoint', stack.sim.url);
+    await page.getByTestId('account-save').click();
+    expect((await liveOutcome(page)).outcome).toBe('ok');
+    await page.getByTestId('account-cancel').click();
+
+    await openTab(page, 'Inputs');
+    await page.getByTestId('index-missing-enterprise').waitFor();
+    await screenshot(page, '10-inputs-index-missing');
+    await page.getByTestId('create-index').click();
+    await page.getByTestId('index-missing-enterprise').waitFor({ state: 'detached' });
+
+    // globex's token lacks item usages: its checkbox is off and disabled.
+    const globexItem = page.getByTestId('feed-globex-itemusages');
+    expect(await globexItem.getAttribute('aria-checked')).toBe('false');
+    expect(await globexItem.isDisabled()).toBe(true);
+
+    await page.fill('#interval-acme', '120');
+    await choose(page, 'start-mode-acme', 'On a date');
+    const start = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    const [y, m, d] = start.split('-');
+    await page.fill('#start-date-acme', `${m}/${d}/${y}`);
+    await page.keyboard.press('Enter');
+    await screenshot(page, '11-inputs-two-accounts');
+    await page.getByTestId('save-input-acme').click();
+    await page.getByTestId('input-saved-acme').waitFor({ timeout: 90_000 });
+    await page.getByTestId('save-input-globex').click();
+    await page.getByTestId('input-saved-globex').waitFor({ timeout: 90_000 });
+    await screenshot(page, '12-inputs-saved');
+
+    const byName = new Map(stack.splunkd.inputs().map((i) => [i.name, i]));
+    const acme = byName.get('acme');
+    const globex = byName.get('globex');
+    expect(acme?.disabled).toBe(false);
+    expect(acme?.params).toMatchObject({
+      account: 'acme',
+      feeds: 'signinattempts,itemusages,auditevents',
+      index: 'onepassword',
+      interval: '120',
+      start_time: `${start}T00:00:00Z`,
+    });
+    expect(globex?.disabled).toBe(false);
+    expect(globex?.params).toMatchObject({
+      account: 'globex',
+      feeds: 'signinattempts,auditevents',
+      index: 'onepassword',
+    });
+    expect(stack.splunkd.confText('macros', appId)).toMatch(
+      /\[onepassword_index\]\s*\ndefinition = index=onepassword/,
+    );
+    // Both were validated by the packaged input before splunkd stored them.
+    for (const name of ['acme', 'globex']) {
+      expect(stack.splunkd.validations().some((v) => v.input.endsWith(name) && v.accepted)).toBe(
+        true,
+      );
+    }
+  });
+
+  test('a token without a scope the input collects is refused with its own message', async () => {
+    await openTab(page, 'Accounts');
+    await page.getByTestId('edit-acme').click();
+    await pasteToken(page, stack.sim.issueToken({ features: ['signinattempts', 'auditevents'] }));
+    const shown = await tokenProblem(page);
+    expect(shown.problem).toBe('missing_scope');
+    expect(shown.message).toContain('lacks the item usages scope');
+    await screenshot(page, '13-token-missing-scope');
+    await page.getByTestId('account-cancel').click();
+  });
+
+  test('the packaged input collects with the saved configuration; the health panel shows the run', async () => {
+    const acme = await stack.runStoredInput('acme');
+    const globex = await stack.runStoredInput('globex');
+    expect(acme.unprefixed).toEqual([]);
+    expect(acme.exitCode).toBe(0);
+    expect(globex.exitCode).toBe(0);
+    // Every event the simulator served went out on stdout, for each account's own feeds only.
+    const served = (feeds: readonly FeedId[], accountUuid?: string): number =>
+      feeds.reduce(
+        (n, f) =>
+          n + stack.sim.servedItems(f, accountUuid === undefined ? {} : { accountUuid }).length,
+        0,
+      );
+    expect(acme.events.length).toBeGreaterThan(0);
+    expect(acme.events.length).toBe(served(['signinattempts', 'itemusages', 'auditevents']));
+    expect(globex.events.length).toBeGreaterThan(0);
+    expect(globex.events.length).toBe(served(['signinattempts', 'auditevents'], globexAccount));
+    expect(new Set(globex.events.map((e) => e.index))).toEqual(new Set(['onepassword']));
+    await openTab(page, 'Health');
+    await page.getByTestId('health-refresh').click();
+    await page.getByTestId('health-table').waitFor();
+    for (const key of [
+      'acme__signinattempts',
+      'acme__itemusages',
+      'acme__auditevents',
+      'globex__signinattempts',
+      'globex__auditevents',
+    ]) {
+      const row = page.getByTestId(`health-row-${key}`);
+      await row.waitFor();
+      expect(await row.locator('[data-tone]').textContent()).toBe('ok');
+      expect(['ok', 'warning']).toContain(
+        await row.locator('[data-tone]').getAttribute('data-tone'),
+      );
+    }
+    expect(await page.getByTestId('health-row-globex__itemusages').count()).toBe(0);
+    await screenshot(page, '14-health-panel');
+    expectNoLeak(stack, browser, acmeToken, [proxyPassword]);
+    expectNoLeak(stack, browser, globexToken);
+    for (const run of [acme, globex]) {
+      expect(run.stderr).not.toContain(acmeToken.split('.')[2] ?? acmeToken);
+    }
+  });
+
+  test('editing (new token, per-account proxy credentials) and deleting an account', async () => {
+    await openTab(page, 'Accounts');
+    await page.getByTestId('edit-globex').click();
+    expect(await text(page, 'masked-token')).toBe('••••••••  saved');
+    // The saved token is never put back into the form.
+    expect(await page.inputValue('#account-token')).toBe('');
+    const newToken = stack.sim.issueToken({
+      accountUuid: globexAccount,
+      features: ['signinattempts', 'auditevents'],
+    });
+    await pasteToken(page, newToken);
+    await page.getByTestId('use-custom-endpoint').click();
+    await page.fill('#account-endpoint', stack.sim.url);
+    await screenshot(page, '15-edit-account');
+    await page.getByTestId('account-save').click();
+    expect((await liveOutcome(page)).outcome).toBe('ok');
+    await page.getByTestId('account-cancel').click();
+
+    await openTab(page, 'Proxy & CA');
+    await choose(page, 'proxy-credentials-acme', 'Set new credentials');
+    await page.fill('#proxy-url-acme', 'http://proxy.internal.example:3128');
+    await page.fill('#proxy-user-acme', 'svc-splunk');
+    await page.fill('#proxy-password-acme', proxyPassword);
+    await page.getByTestId('save-proxy-acme').click();
+    await page.getByTestId('proxy-acme').getByText('Saved.').waitFor();
+    expect(stack.splunkd.secrets().map((s) => s.username)).toContain('proxy:acme');
+    expect(stack.splunkd.confText('onepassword_accounts', appId)).toContain(
+      'proxy_url = http://proxy.internal.example:3128',
+    );
+    // Undo it, so acme reaches the simulator directly again.
+    await page.fill('#proxy-url-acme', '');
+    await choose(page, 'proxy-credentials-acme', 'Remove stored credentials');
+    await page.getByTestId('save-proxy-acme').click();
+    await page.getByTestId('proxy-acme').getByText('Saved.').waitFor();
+    expect(stack.splunkd.secrets().map((s) => s.username)).not.toContain('proxy:acme');
+
+    await openTab(page, 'Accounts');
+    await page.getByTestId('delete-globex').click();
+    await page.getByTestId('delete-dialog').waitFor();
+    await screenshot(page, '16-delete-account');
+    await page.getByTestId('confirm-delete').click();
+    await page.getByTestId('account-row-globex').waitFor({ state: 'detached' });
+    expect(stack.splunkd.secrets().map((s) => s.username)).not.toContain('account:globex');
+    expect(stack.splunkd.inputs().map((i) => i.name)).not.toContain('globex');
+    expect(stack.splunkd.confText('onepassword_accounts', appId)).not.toContain('[globex]');
+    await screenshot(page, '17-after-delete');
+    expectNoLeak(stack, browser, newToken, [proxyPassword]);
+  });
+
+  test('logging: the global log level is saved', async () => {
+    await openTab(page, 'Logging');
+    await choose(page, 'global-log-level', 'DEBUG');
+    await page.getByTestId('save-logging').click();
+    await page.getByTestId('logging-tab').getByText('Saved.').waitFor();
+    expect(stack.splunkd.confText('onepassword_settings', appId)).toMatch(
+      /\[logging\]\s*\nlog_level = DEBUG/,
+    );
+    await screenshot(page, '18-logging');
+  });
+
+  test('Splunk Web refuses a write without the CSRF header; the page sends it', async () => {
+    const before = stack.web.csrfRejections();
+    const status = await page.evaluate(async () => {
+      const response = await fetch(
+        '/en-US/splunkd/__raw/servicesNS/nobody/TA-1password-events/configs/conf-onepassword_settings/logging?output_mode=json',
+        {
+          method: 'POST',
+          credentials: 'include',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: 'log_level=ERROR',
+        },
+      );
+      return response.status;
+    });
+    expect(status).toBe(403);
+    expect(stack.web.csrfRejections()).toBe(before + 1);
+    expect(stack.splunkd.confText('onepassword_settings', appId)).toContain('log_level = DEBUG');
+  });
+
+  test('a configured app opens on its page, no longer forced through setup', async () => {
+    await page.goto(`${stack.web.url}/en-US/app/${appId}/`);
+    await page.getByTestId('setup-page').waitFor();
+    expect(await page.getByTestId('first-run').count()).toBe(0);
+    expect(browser.errors).toEqual([]);
+  });
+});
+
+describe('setup page for a non-admin user, and on Splunk Cloud', () => {
+  let stack: Stack;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    stack = await startStack({ instanceType: 'cloud' });
+    browser = await openBrowser();
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  test('a user without the admin role is told so, and splunkd refuses the writes anyway', async () => {
+    const { page } = browser;
+    await signIn(page, stack.web, nonAdmin.name, nonAdmin.password ?? '', setupPath);
+    await page.getByTestId('access-denied').waitFor();
+    const shown = await text(page, 'access-denied');
+    expect(shown).toContain('You need the admin role');
+    expect(shown).toContain(nonAdmin.name);
+    expect(shown).toContain('admin_all_objects');
+    expect(await page.getByTestId('setup-page').count()).toBe(0);
+    await screenshot(page, '19-non-admin-denied');
+    const status = await page.evaluate(async () => {
+      const csrf = /splunkweb_csrf_token_8000=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      const response = await fetch(
+        '/en-US/splunkd/__raw/servicesNS/nobody/TA-1password-events/storage/passwords?output_mode=json',
+        {
+          method: 'POST',
+          credentials: 'include',
+          headers: {
+            'X-Splunk-Form-Key': csrf,
+            'Content-Type': 'application/x-www-form-urlencoded',
+          },
+          body: 'name=account%3Aevil&password=x&realm=TA-1password-events',
+        },
+      );
+      return response.status;
+    });
+    expect(status).toBe(403);
+    expect(stack.splunkd.secrets()).toEqual([]);
+    await page.goto(`${stack.web.url}/en-US/account/logout`);
+  });
+
+  test('on Splunk Cloud the page explains how to create the index instead of offering it', async () => {
+    const { page } = browser;
+    await signIn(page, stack.web, 'admin', adminPassword, setupPath);
+    await page.getByTestId('setup-page').waitFor();
+    const token = stack.sim.issueToken();
+    await page.getByTestId('add-account').click();
+    await page.fill('#account-name', 'initech');
+    await pasteToken(page, token);
+    await page.getByTestId('use-custom-endpoint').click();
+    await page.fill('#account-endpoint', stack.sim.url);
+    await page.getByTestId('token-ok').waitFor();
+    await page.getByTestId('account-save').click();
+    // No CA bundle is configured on this stack: the packaged input cannot verify the simulator.
+    const live = await liveOutcome(page);
+    expect(live.outcome).toBe('failed');
+    expect(live.text).toMatch(/could not be reached|certificate/i);
+    await screenshot(page, '20-live-check-unreachable');
+    await page.getByTestId('account-cancel').click();
+    await openTab(page, 'Inputs');
+    await page.getByTestId('index-missing-cloud').waitFor();
+    expect(await text(page, 'index-missing-cloud')).toContain('Settings > Indexes');
+    expect(await page.getByTestId('create-index').count()).toBe(0);
+    await screenshot(page, '21-cloud-index-help');
+    expectNoLeak(stack, browser, token);
+  });
+});
