@@ -3,17 +3,17 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { inputParams } from '../../src/config/input-params.js';
-import { appId, schemeName } from '../../src/core/app-identity.js';
-import { assembleApp, linkTree, normaliseTree } from './assemble.js';
-import { bundleInput, bundleTools, inputBundlePath } from './bundle.js';
-import { BuildError } from './errors.js';
-import { runtimeDir, selectPlatforms, splFileName, type PlatformId } from './platforms.js';
-import { placeRuntime, locatePackage, type RuntimeSourceOptions } from './runtime.js';
-import { readRuntimePin } from './runtime-pin.js';
-import { assertSpecMatches } from './spec-check.js';
-import { writeSpl } from './spl.js';
-import { checkVersions } from './versions.js';
+import { inputParams } from '../../src/config/input-params';
+import { appId, schemeName } from '../../src/core/app-identity';
+import { assembleApp, linkTree, normaliseTree } from './assemble';
+import { bundleInput, bundleTools, inputBundlePath } from './bundle';
+import { BuildError } from './errors';
+import { runtimeDir, selectPlatforms, splFileName, type PlatformId } from './platforms';
+import { placeRuntime, locatePackage, type RuntimeSourceOptions } from './runtime';
+import { readRuntimePin } from './runtime-pin';
+import { assertSpecMatches } from './spec-check';
+import { writeSpl } from './spl';
+import { checkVersions } from './versions';
 
 export interface BuildOptions {
   readonly root: string;
@@ -141,7 +141,15 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   for (const tool of tools) log(`INFO build: bundled ${path.relative(root, tool)}`);
 
   for (const step of await loadExtraSteps(root)) {
-    await step({ root, stageDir, check: options.check });
+    try {
+      await step({ root, stageDir, check: options.check });
+    } catch (error) {
+      if (error instanceof BuildError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new BuildError(`${step.name || 'build step'}: ${message.split('\n')[0] ?? ''}`, {
+        cause: error,
+      });
+    }
   }
   await assembleApp(root, stageDir);
   await normaliseTree(stageDir);

@@ -4,10 +4,10 @@ import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, copyFile } from 'nod
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { BuildError } from './errors.js';
-import { fileIntegrity, integrityMatches } from './integrity.js';
-import type { PlatformSpec } from './platforms.js';
-import type { PinnedPackage, RuntimePin } from './runtime-pin.js';
+import { BuildError } from './errors';
+import { fileIntegrity, integrityMatches } from './integrity';
+import type { PlatformSpec } from './platforms';
+import type { PinnedPackage, RuntimePin } from './runtime-pin';
 
 const execFileAsync = promisify(execFile);
 
@@ -54,6 +54,28 @@ async function assertIntegrity(file: string, pinned: PinnedPackage): Promise<voi
   }
 }
 
+/**
+ * One line out of npm's error output ("npm error code ETARGET", "npm error notarget No matching
+ * version found for …"), e.g. "ETARGET: No matching version found for x@1.2.3.". Pure.
+ */
+export function npmFailureSummary(stderr: string): string | undefined {
+  const lines = stderr
+    .split(/\r?\n/)
+    .filter((line) => line.startsWith('npm error '))
+    .map((line) => line.slice('npm error '.length));
+  const code = lines
+    .find((line) => line.startsWith('code '))
+    ?.slice('code '.length)
+    .trim();
+  const detail = lines
+    .filter((line) => !/^(code|syscall|errno|path) /.test(line) && !/^\s/.test(line))
+    .filter((line) => !line.startsWith('A complete log of this run'))
+    .map((line) => line.replace(/^[a-z]+ (?=[A-Z])/, '').trim())
+    .find((line) => line !== '');
+  if (code === undefined && detail === undefined) return undefined;
+  return [code, detail].filter((part) => part !== undefined).join(': ');
+}
+
 async function npmPack(pinned: PinnedPackage, cacheDir: string): Promise<string> {
   const spec = `${pinned.name}@${pinned.version}`;
   await mkdir(cacheDir, { recursive: true });
@@ -62,17 +84,17 @@ async function npmPack(pinned: PinnedPackage, cacheDir: string): Promise<string>
   const fetchDir = await mkdtemp(path.join(cacheDir, 'fetch-'));
   try {
     try {
-      await execFileAsync('npm', ['pack', spec, '--pack-destination', fetchDir, '--silent'], {
-        maxBuffer: 16 * 1024 * 1024,
-      });
+      await execFileAsync(
+        'npm',
+        ['pack', spec, '--pack-destination', fetchDir, '--loglevel=error'],
+        { maxBuffer: 16 * 1024 * 1024 },
+      );
     } catch (error) {
-      const detail = String((error as { stderr?: unknown }).stderr ?? (error as Error).message)
-        .split('\n')
-        .filter((line) => /error/i.test(line))
-        .slice(0, 2)
-        .join(' ')
-        .trim();
-      throw new BuildError(`npm pack ${spec} failed: ${detail || (error as Error).message}`);
+      const stderr = (error as { stderr?: unknown }).stderr;
+      const summary = npmFailureSummary(typeof stderr === 'string' ? stderr : '');
+      throw new BuildError(
+        `npm pack ${spec} failed: ${summary ?? (error as Error).message.split('\n')[0] ?? ''}`,
+      );
     }
     const fetched = path.join(fetchDir, `${pinned.name}-${pinned.version}.tgz`);
     if (!(await exists(fetched))) {
