@@ -75,8 +75,9 @@ function tokenize(source: string): Token[] {
       let text = '';
       let end = index + 1;
       for (; end < source.length && source[end] !== char; end += 1) {
-        // Backslash escapes the next character inside both quote styles.
-        if (source[end] === '\\' && end + 1 < source.length) end += 1;
+        // Only \" (or \') and \\ are escapes; any other backslash stays, so regexes keep \d.
+        const next = source[end + 1];
+        if (source[end] === '\\' && (next === char || next === '\\')) end += 1;
         text += source[end];
       }
       if (end >= source.length) throw new SplEvalError(`unterminated ${char} in: ${source}`);
