@@ -16,6 +16,7 @@ import { buildValidationXml } from './modinput-xml';
 import type { Reply, RequestContext } from './request';
 import { requireJson } from './request';
 import { SplunkdHttpError, alreadyExists } from './responses';
+import { placementFor } from './visibility';
 
 export interface ValidatorCommand {
   readonly command: string;
@@ -128,7 +129,8 @@ export class ModularInputs {
     if (!name)
       throw new SplunkdHttpError(400, 'The following required arguments are missing: name.');
     const stanzaName = `${this.scheme}://${name}`;
-    const app = ctx.ns.app === undefined ? 'system' : ctx.ns.app;
+    // Resolve placement first so a wildcard namespace is refused before any script runs.
+    const { app } = placementFor(ctx.ns, ctx.user);
     if (this.store.stanza(app, 'inputs', stanzaName)) throw alreadyExists(name);
     const values = propsOf(ctx.args);
     await this.validate(name, app, values);

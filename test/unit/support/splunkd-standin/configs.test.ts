@@ -150,6 +150,15 @@ describe('splunkd stand-in: conf, app, index and server endpoints', () => {
     expect((await client.call('GET', '/services/apps/local/not_installed')).status).toBe(404);
   });
 
+  it("reads is_configured written through configs/conf-app as the app's configured flag", async () => {
+    await client.call('POST', `${nsApp}/configs/conf-app/install`, {
+      form: { is_configured: '1' },
+    });
+    expect(splunkd.isAppConfigured(app)).toBe(true);
+    const res = await client.call('GET', `/services/apps/local/${app}`);
+    expect(res.body.entry[0].content.configured).toBe(true);
+  });
+
   it('lists and creates indexes (indexes_edit needed)', async () => {
     const list = await client.call('GET', '/services/data/indexes');
     expect(list.body.entry.map((e: { name: string }) => e.name)).toEqual(['main', 'onepassword']);

@@ -172,6 +172,14 @@ describe('splunkd stand-in: data/inputs/onepassword_events with external validat
     expect((await client.call('GET', `${inputs}/prod`)).status).toBe(404);
   });
 
+  it('refuses a create in a wildcard namespace without running the script', async () => {
+    const res = await client.call('POST', '/servicesNS/-/-/data/inputs/onepassword_events', {
+      form: { name: 'w', account: 'w' },
+    });
+    expect(res.status).toBe(400);
+    expect(splunkd.validations()).toEqual([]);
+  });
+
   it('forbids input changes without admin_all_objects', async () => {
     splunkd.addUser({ name: 'analyst', roles: ['power'] });
     const res = await client.call('POST', inputs, {
