@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { feeds, feedIds } from '../../../src/core/feeds';
+import { parseRfc3339, splunkTimeOf } from '../../../src/core/timestamp';
 import { parseConfFile } from './spl/conf-file';
 import { pcreToRegExp } from './spl/eval-expression';
 import { loadAllSampleEvents, repoRoot } from './sample-events';
@@ -127,10 +128,13 @@ describe.each(feedIds.map((feed) => feeds[feed].sourcetype))('timestamps of %s',
     expect(withFraction.length).toBeGreaterThan(0);
     for (const sample of withFraction) {
       const timestamp = sample.item.timestamp as string;
-      expect([timestamp, strptimeMicros(format, timestamp)]).toEqual([
-        timestamp,
-        rfc3339Micros(timestamp),
-      ]);
+      const parsed = parseRfc3339(timestamp);
+      if (!parsed) throw new Error(`the input cannot parse ${timestamp}`);
+      // The input's own <time> text (src/core/timestamp.ts), as epoch microseconds.
+      const [seconds, micro = ''] = splunkTimeOf(parsed).split('.');
+      const sent = BigInt(seconds as string) * 1_000_000n + BigInt(micro.padEnd(6, '0'));
+      expect([timestamp, strptimeMicros(format, timestamp)]).toEqual([timestamp, sent]);
+      expect(sent).toBe(rfc3339Micros(timestamp));
     }
   });
 
