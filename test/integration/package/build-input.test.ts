@@ -23,6 +23,9 @@ import {
   type RunResult,
 } from './support';
 
+// Builds and archives take seconds to minutes (the project-level testTimeout does not reach hooks).
+jest.setTimeout(10 * 60 * 1000);
+
 const workRoot = tempDir('build-input');
 
 afterAll(() => rmSync(workRoot, { recursive: true, force: true }));

@@ -11,6 +11,9 @@ import { hostPlatform, repoRoot, run, tempDir } from './support';
 const host = hostPlatform();
 const describeOnLinux = host === undefined ? describe.skip : describe;
 
+// Builds and archives take seconds to minutes (the project-level testTimeout does not reach hooks).
+jest.setTimeout(10 * 60 * 1000);
+
 const workRoot = tempDir('launcher');
 // A space in the path: splunkd installs under paths like "/opt/splunk home/etc/apps".
 const appDir = path.join(workRoot, 'splunk home', 'etc', 'apps', 'TA-1password-events');
