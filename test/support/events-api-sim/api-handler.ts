@@ -41,7 +41,8 @@ export interface PageResult {
   readonly store: FeedStore;
   readonly version: ApiVersion;
   readonly indices: readonly number[];
-  readonly rawItems: readonly string[];
+  /** The items' texts joined with commas (UTF-8). */
+  readonly joinedItems: Buffer;
   readonly cursor: string;
   readonly hasMore: boolean;
   /** The cursor the client sent (CR/LF removed), or a fresh cursor at the reset's start. */
@@ -177,7 +178,7 @@ function handleFeedRequest(
       store,
       version,
       indices: selection.indices,
-      rawItems: selection.indices.map((i) => store.rawAt(i, version)),
+      joinedItems: store.joinedItems(selection.indices, version),
       cursor,
       hasMore: selection.hasMore,
       requestCursor,

@@ -7,6 +7,17 @@
 import type { FeedId } from '../../../src/core/feeds';
 import type { Directory, DirectoryUser } from './directory';
 import {
+  auditEventJson,
+  itemUsageJson,
+  signInAttemptJson,
+  type AuditEventItem,
+  type ClientFields,
+  type ItemUsageItem,
+  type LocationFields,
+  type SignInAttemptItem,
+  type UserFields,
+} from './item-json';
+import {
   appendMembers,
   jsonSpellings,
   longString,
@@ -60,30 +71,6 @@ export interface RenderedEvent {
   readonly v2Only: boolean;
 }
 
-type Json = Record<string, unknown>;
-
-/** Keys removed from v1 items, at the top level and inside user objects. */
-const v2OnlyTopLevelKeys = ['account_uuid', 'actor_type', 'actor_account_uuid'];
-const v2OnlyUserKeys = ['user_type', 'user_account_uuid'];
-const userObjectKeys = ['target_user', 'user', 'actor_details', 'object_details', 'aux_details'];
-
-function toV1(item: Json): Json {
-  const out: Json = {};
-  for (const [key, value] of Object.entries(item)) {
-    if (v2OnlyTopLevelKeys.includes(key)) continue;
-    if (userObjectKeys.includes(key) && value !== null && typeof value === 'object') {
-      const user: Json = {};
-      for (const [k, v] of Object.entries(value as Json)) {
-        if (!v2OnlyUserKeys.includes(k)) user[k] = v;
-      }
-      out[key] = user;
-    } else {
-      out[key] = value;
-    }
-  }
-  return out;
-}
-
 interface EventTime {
   readonly instant: Instant;
   readonly text: string;
@@ -105,17 +92,20 @@ function eventTime(rng: Prng, baseMs: number): EventTime {
   return { instant, text: formatRfc3339(instant, digits, offset) };
 }
 
-function userJson(user: DirectoryUser): Json {
-  return {
-    uuid: user.uuid,
-    name: user.name,
-    email: user.email,
-    user_type: user.userType,
-    user_account_uuid: user.userAccountUuid,
-  };
+/** User / UserV2; user_type and user_account_uuid are MSP-only (events-api.md §1.6). */
+function userFields(user: DirectoryUser, msp: boolean): UserFields {
+  return msp
+    ? {
+        uuid: user.uuid,
+        name: user.name,
+        email: user.email,
+        user_type: user.userType,
+        user_account_uuid: user.userAccountUuid,
+      }
+    : { uuid: user.uuid, name: user.name, email: user.email };
 }
 
-function clientJson(rng: Prng, user: DirectoryUser, ip: string): Json {
+function clientFields(rng: Prng, user: DirectoryUser, ip: string): ClientFields {
   const profile = clientProfiles[user.clientProfile] ?? rng.pick(clientProfiles);
   return {
     app_name: profile.app_name,
@@ -130,7 +120,7 @@ function clientJson(rng: Prng, user: DirectoryUser, ip: string): Json {
 
 interface Whereabouts {
   readonly ip: string;
-  readonly location: Json;
+  readonly location: LocationFields;
   readonly country: string;
   readonly continent: string;
 }
@@ -154,11 +144,28 @@ function whereabouts(rng: Prng, user: DirectoryUser): Whereabouts {
   };
 }
 
+/** Setters of string fields hostile content may replace. */
+type StringSlot = (value: string) => void;
+
 interface Built {
-  readonly item: Json;
   readonly v2Only: boolean;
-  /** Paths of string fields hostile content may replace. */
-  readonly stringSlots: ReadonlyArray<readonly [Json, string]>;
+  readonly stringSlots: () => StringSlot[];
+  readonly toJson: (v1: boolean) => string;
+}
+
+/** `location` was added in 2022 and is not always present. */
+function maybeLocation(rng: Prng, where: Whereabouts): LocationFields | undefined {
+  return rng.chance(0.85) ? where.location : undefined;
+}
+
+function userSlots(user: UserFields, client: ClientFields | undefined): StringSlot[] {
+  const slots: StringSlot[] = [(v) => (user.name = v)];
+  if (client !== undefined) {
+    slots.push((v) => (client.app_name = v));
+    slots.push((v) => (client.platform_version = v));
+    slots.push((v) => (client.os_version = v));
+  }
+  return slots;
 }
 
 function buildSignInAttempt(ctx: RenderContext, rng: Prng, uuid: string, time: EventTime): Built {
@@ -171,7 +178,7 @@ function buildSignInAttempt(ctx: RenderContext, rng: Prng, uuid: string, time: E
     type = federatedSignInType;
     v2Only = true;
   }
-  let details: Json | null = null;
+  let details: { value: string } | null = null;
   if (category === 'firewall_failed' || category === 'firewall_reported_success') {
     const value =
       type === 'continent_blocked'
@@ -185,9 +192,7 @@ function buildSignInAttempt(ctx: RenderContext, rng: Prng, uuid: string, time: E
               : 'All';
     details = { value };
   }
-  const client = clientJson(rng, user, where.ip);
-  const targetUser = userJson(user);
-  const item: Json = {
+  const item: SignInAttemptItem = {
     uuid,
     session_uuid: opUuid(rng),
     timestamp: time.text,
@@ -195,46 +200,45 @@ function buildSignInAttempt(ctx: RenderContext, rng: Prng, uuid: string, time: E
     type,
     country: where.country,
     details,
-    target_user: targetUser,
-    client,
+    target_user: userFields(user, ctx.settings.msp),
+    client: clientFields(rng, user, where.ip),
+    location: maybeLocation(rng, where),
+    account_uuid: ctx.settings.msp ? ctx.directory.accountUuid : undefined,
   };
-  // `location` was added in 2022 and is not always present.
-  if (rng.chance(0.85)) item['location'] = where.location;
-  if (ctx.settings.msp) item['account_uuid'] = ctx.directory.accountUuid;
-  const slots: Array<readonly [Json, string]> = [
-    [targetUser, 'name'],
-    [client, 'app_name'],
-    [client, 'platform_version'],
-  ];
-  if (details !== null) slots.push([details, 'value']);
-  return { item, v2Only, stringSlots: slots };
+  return {
+    v2Only,
+    stringSlots: () => {
+      const slots = userSlots(item.target_user, item.client);
+      const found = item.details;
+      if (found !== null) slots.push((v) => (found.value = v));
+      const location = item.location;
+      if (location !== undefined) slots.push((v) => (location.city = v));
+      return slots;
+    },
+    toJson: (v1) => signInAttemptJson(item, v1),
+  };
 }
 
 function buildItemUsage(ctx: RenderContext, rng: Prng, uuid: string, time: EventTime): Built {
   const user = rng.pick(ctx.directory.users);
   const vault = rng.pick(ctx.directory.vaults);
   const where = whereabouts(rng, user);
-  const client = clientJson(rng, user, where.ip);
-  const itemUser = userJson(user);
-  const item: Json = {
+  const item: ItemUsageItem = {
     uuid,
     timestamp: time.text,
     used_version: rng.int(1, 40),
     vault_uuid: vault.uuid,
     item_uuid: rng.pick(vault.items),
     action: rng.weighted(itemUsageActionWeights),
-    user: itemUser,
-    client,
+    user: userFields(user, ctx.settings.msp),
+    client: clientFields(rng, user, where.ip),
+    location: maybeLocation(rng, where),
+    account_uuid: ctx.settings.msp ? ctx.directory.accountUuid : undefined,
   };
-  if (rng.chance(0.85)) item['location'] = where.location;
-  if (ctx.settings.msp) item['account_uuid'] = ctx.directory.accountUuid;
   return {
-    item,
     v2Only: false,
-    stringSlots: [
-      [itemUser, 'name'],
-      [client, 'os_version'],
-    ],
+    stringSlots: () => userSlots(item.user, item.client),
+    toJson: (v1) => itemUsageJson(item, v1),
   };
 }
 
@@ -282,47 +286,48 @@ function buildAuditEvent(ctx: RenderContext, rng: Prng, uuid: string, time: Even
   // The aux entity is a user for membership and vault-access events.
   const auxIsUser = objectType === 'gm' || objectType === 'uva';
   const auxUser = rng.pick(directory.users);
-  const actorDetails = userJson(actor);
-  const item: Json = {
-    uuid,
-    timestamp: time.text,
-    actor_uuid: actor.uuid,
-    actor_details: actorDetails,
-  };
-  if (settings.msp) {
-    item['actor_type'] = actor.userType;
-    item['actor_account_uuid'] = actor.userAccountUuid;
-    item['account_uuid'] = directory.accountUuid;
-  }
-  item['action'] = action;
-  item['object_type'] = objectType;
-  item['object_uuid'] = objectUuid;
-  const slots: Array<readonly [Json, string]> = [[actorDetails, 'name']];
-  if (objectType === 'user') {
-    const objectDetails = userJson(objectUser);
-    item['object_details'] = objectDetails;
-    slots.push([objectDetails, 'name']);
-  }
-  item['aux_id'] = objectType === 'vaultkey' || objectType === 'item' ? rng.int(1, 120) : 0;
-  item['aux_uuid'] = auxIsUser ? auxUser.uuid : objectType === 'item' ? vault.uuid : '';
-  if (auxIsUser) item['aux_details'] = userJson(auxUser);
+  const auxId = objectType === 'vaultkey' || objectType === 'item' ? rng.int(1, 120) : 0;
   let auxInfo = auxInfoFor(rng, action, objectType);
   const huge = rng.chance(1 / 2000);
   if (settings.largeAuxInfo && huge) auxInfo = longString(rng, 100 * 1024);
-  item['aux_info'] = auxInfo;
-  slots.push([item, 'aux_info']);
-  const session: Json = {
-    uuid: opUuid(rng),
-    login_time: formatRfc3339(
-      { us: time.instant.us - rng.int(1, 8 * 3600) * 1_000_000, ns: rng.int(0, 999) },
-      9,
-    ),
-    device_uuid: rng.pick(actor.devices),
-    ip: where.ip,
+  const item: AuditEventItem = {
+    uuid,
+    timestamp: time.text,
+    actor_uuid: actor.uuid,
+    actor_details: userFields(actor, settings.msp),
+    actor_type: settings.msp ? actor.userType : undefined,
+    actor_account_uuid: settings.msp ? actor.userAccountUuid : undefined,
+    account_uuid: settings.msp ? directory.accountUuid : undefined,
+    action,
+    object_type: objectType,
+    object_uuid: objectUuid,
+    object_details: objectType === 'user' ? userFields(objectUser, settings.msp) : undefined,
+    aux_id: auxId,
+    aux_uuid: auxIsUser ? auxUser.uuid : objectType === 'item' ? vault.uuid : '',
+    aux_details: auxIsUser ? userFields(auxUser, settings.msp) : undefined,
+    aux_info: auxInfo,
+    session: {
+      uuid: opUuid(rng),
+      login_time: formatRfc3339(
+        { us: time.instant.us - rng.int(1, 8 * 3600) * 1_000_000, ns: rng.int(0, 999) },
+        9,
+      ),
+      device_uuid: rng.pick(actor.devices),
+      ip: where.ip,
+    },
+    location: maybeLocation(rng, where),
   };
-  item['session'] = session;
-  if (rng.chance(0.85)) item['location'] = where.location;
-  return { item, v2Only, stringSlots: slots };
+  return {
+    v2Only,
+    stringSlots: () => {
+      const slots = userSlots(item.actor_details, undefined);
+      slots.push((v) => (item.aux_info = v));
+      if (item.object_details !== undefined)
+        slots.push(...userSlots(item.object_details, undefined));
+      return slots;
+    },
+    toJson: (v1) => auditEventJson(item, v1),
+  };
 }
 
 const builders: Record<
@@ -353,17 +358,16 @@ export function renderEvent(
   let spelling: JsonSpelling = 'plain';
   let extraMembers: string[] = [];
   if (hostile) {
-    const slotCount = rng.int(1, built.stringSlots.length);
+    const slots = built.stringSlots();
+    const slotCount = rng.int(1, slots.length);
     for (let i = 0; i < slotCount; i += 1) {
-      const [target, key] = rng.pick(built.stringSlots);
-      target[key] = rng.chance(0.05)
-        ? longString(rng, rng.int(2000, 9000))
-        : rng.pick(hostileStrings);
+      const setSlot = rng.pick(slots);
+      setSlot(rng.chance(0.05) ? longString(rng, rng.int(2000, 9000)) : rng.pick(hostileStrings));
     }
     if (rng.chance(0.5)) extraMembers = unknownMembers(rng);
     spelling = rng.pick(jsonSpellings);
   }
-  const shaped = version === 'v1' ? toV1(built.item) : built.item;
-  const raw = respellJson(appendMembers(JSON.stringify(shaped), extraMembers), spelling);
+  const json = built.toJson(version === 'v1');
+  const raw = respellJson(appendMembers(json, extraMembers), spelling);
   return { uuid, raw, instant: time.instant, v2Only: built.v2Only };
 }

@@ -15,7 +15,8 @@ export type ErrorShape = 'legacy' | 'current' | 'alternate';
 export interface SimResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** Text (sent as UTF-8) or ready bytes. */
+  readonly body: string | Buffer;
 }
 
 export const jsonContentType = 'application/json';
@@ -74,9 +75,21 @@ export function methodNotAllowed(allow: string): SimResponse {
   };
 }
 
-/** The page envelope, built by joining ready item texts (no re-serialisation). */
-export function pageBody(rawItems: readonly string[], cursor: string, hasMore: boolean): string {
-  return `{"items":[${rawItems.join(',')}],"cursor":${JSON.stringify(cursor)},"has_more":${hasMore}}`;
+/** Concatenates text and byte parts into one body. */
+export function bytesOf(parts: ReadonlyArray<string | Buffer>): Buffer {
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+}
+
+/**
+ * The page envelope around ready item bytes (`raw1,raw2,…`); nothing is re-serialised. Member
+ * order follows the docs' {items, cursor, has_more}.
+ */
+export function pageBody(joinedItems: Buffer, cursor: string, hasMore: boolean): Buffer {
+  return bytesOf([
+    '{"items":[',
+    joinedItems,
+    `],"cursor":${JSON.stringify(cursor)},"has_more":${hasMore}}`,
+  ]);
 }
 
 export function plainTextBody(status: number): string {

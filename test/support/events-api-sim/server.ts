@@ -12,6 +12,9 @@ import type { ApiVersion } from './event-factory';
 import type { FaultContext, FaultController, RequestFault, ResponseFault } from './faults';
 import type { RequestLog, RequestRecord } from './request-log';
 import {
+  bytesOf,
+  errorJson,
+  statusText,
   htmlBody,
   jsonContentType,
   jsonError,
@@ -245,7 +248,7 @@ export class SimulatorServer {
       const normal: SimResponse = {
         status: 200,
         headers: { 'content-type': jsonContentType },
-        body: pageBody(page.rawItems, page.cursor, page.hasMore),
+        body: pageBody(page.joinedItems, page.cursor, page.hasMore),
       };
       if (responseFault !== undefined) {
         this.applyResponseFault(responseFault, req, res, normal, page, base, who);
@@ -300,7 +303,9 @@ export class SimulatorServer {
     record: RequestRecord,
     onFinish?: () => void,
   ): void {
-    this.sendBytes(res, response, Buffer.from(response.body, 'utf8'), record, onFinish);
+    const payload =
+      typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
+    this.sendBytes(res, response, payload, record, onFinish);
   }
 
   /** Writes `payload` as the body (the headers and status come from `response`). */
@@ -347,8 +352,11 @@ export class SimulatorServer {
         const bodyKind = fault.body ?? 'json';
         let body = '';
         if (bodyKind === 'json') {
-          const json = jsonError(fault.errorShape ?? api.nextErrorShape(), fault.status, 'fault');
-          body = json.body;
+          body = errorJson(
+            fault.errorShape ?? api.nextErrorShape(),
+            fault.status,
+            statusText(fault.status),
+          );
           headers['content-type'] = jsonContentType;
         } else if (bodyKind === 'text') {
           body = plainTextBody(fault.status);
@@ -405,7 +413,8 @@ export class SimulatorServer {
       itemCount: page?.indices.length,
       hasMore: page?.hasMore,
     });
-    const payload = Buffer.from(normal.body, 'utf8');
+    const payload =
+      typeof normal.body === 'string' ? Buffer.from(normal.body, 'utf8') : normal.body;
     switch (fault.kind) {
       case 'reset-mid-body':
       case 'hang-mid-body': {
@@ -453,15 +462,26 @@ export class SimulatorServer {
       case 'items-not-array':
       case 'has-more-not-boolean': {
         if (page === undefined) return;
-        const items = `[${page.rawItems.join(',')}]`;
+        const items = ['[', page.joinedItems, ']'];
         const cursor = JSON.stringify(page.cursor);
-        const bodies: Record<typeof fault.kind, string> = {
-          'missing-cursor': `{"items":${items},"has_more":${page.hasMore}}`,
-          'stuck-cursor': `{"items":${items},"cursor":${JSON.stringify(page.requestCursor)},"has_more":true}`,
-          'items-not-array': `{"items":${JSON.stringify(fault.kind === 'items-not-array' ? (fault.items ?? null) : null)},"cursor":${cursor},"has_more":${page.hasMore}}`,
-          'has-more-not-boolean': `{"items":${items},"cursor":${cursor},"has_more":"${page.hasMore}"}`,
+        const bodies: Record<typeof fault.kind, ReadonlyArray<string | Buffer>> = {
+          'missing-cursor': ['{"items":', ...items, `,"has_more":${page.hasMore}}`],
+          'stuck-cursor': [
+            '{"items":',
+            ...items,
+            `,"cursor":${JSON.stringify(page.requestCursor)},"has_more":true}`,
+          ],
+          'items-not-array': [
+            `{"items":${JSON.stringify(fault.kind === 'items-not-array' ? (fault.items ?? null) : null)}`,
+            `,"cursor":${cursor},"has_more":${page.hasMore}}`,
+          ],
+          'has-more-not-boolean': [
+            '{"items":',
+            ...items,
+            `,"cursor":${cursor},"has_more":"${page.hasMore}"}`,
+          ],
         };
-        this.send(res, { ...normal, body: bodies[fault.kind] }, record);
+        this.send(res, { ...normal, body: bytesOf(bodies[fault.kind]) }, record);
         return;
       }
     }
