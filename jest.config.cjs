@@ -16,6 +16,8 @@ module.exports = {
       transform: { '^.+\\.tsx?$': tsJest },
       moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
       testTimeout: 600000,
+      setupFilesAfterEnv: ['<rootDir>/test/integration/jest-setup.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/integration/jest-setup.ts'],
     },
   ],
 };

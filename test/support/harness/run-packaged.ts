@@ -129,9 +129,16 @@ export class StreamReader {
   }
 }
 
-export function fileLines(stderr: string): { lines: string[]; unprefixed: string[]; byLevel: Record<Level, string[]> } {
+export function fileLines(stderr: string): {
+  lines: string[];
+  unprefixed: string[];
+  byLevel: Record<Level, string[]>;
+} {
   const lines = stderr.split('\n').filter((l) => l !== '');
-  const byLevel = Object.fromEntries(levels.map((l) => [l, [] as string[]])) as Record<Level, string[]>;
+  const byLevel = Object.fromEntries(levels.map((l) => [l, [] as string[]])) as Record<
+    Level,
+    string[]
+  >;
   const unprefixed: string[] = [];
   for (const line of lines) {
     const level = levels.find((l) => line.startsWith(`${l} `));
@@ -160,7 +167,11 @@ export function runPackaged(options: RunOptions): Promise<RunResult> {
     let termSent = false;
     const reader = new StreamReader((event) => {
       if (options.killOnEvent?.(event, reader.events.length)) kill('SIGKILL');
-      if (!termSent && options.termAfterEvents !== undefined && reader.events.length >= options.termAfterEvents) {
+      if (
+        !termSent &&
+        options.termAfterEvents !== undefined &&
+        reader.events.length >= options.termAfterEvents
+      ) {
         termSent = true;
         child.kill('SIGTERM');
       }
@@ -177,7 +188,8 @@ export function runPackaged(options: RunOptions): Promise<RunResult> {
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => (stderr += chunk));
     const timers: NodeJS.Timeout[] = [];
-    if (options.killAfterMs !== undefined) timers.push(setTimeout(() => kill('SIGKILL'), options.killAfterMs));
+    if (options.killAfterMs !== undefined)
+      timers.push(setTimeout(() => kill('SIGKILL'), options.killAfterMs));
     timers.push(
       setTimeout(() => {
         stderr += 'HARNESS timeout: the input did not exit\n';

@@ -19,20 +19,29 @@ import {
   secretRealm,
 } from '../../../src/core/app-identity';
 import { startEventsApiSimulator, type Simulator, type SimulatorOptions } from '../events-api-sim';
-import { buildInputDefinitionXml, startSplunkd, type Splunkd, type SplunkdOptions } from '../splunkd-standin';
+import {
+  buildInputDefinitionXml,
+  startSplunkd,
+  type Splunkd,
+  type SplunkdOptions,
+} from '../splunkd-standin';
 import { runPackaged, type RunOptions, type RunResult } from './run-packaged';
 
 export const repoRoot = resolve(__dirname, '../../..');
 
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
+    .version;
 }
 
 /** The linux x86_64 package, built on demand when missing (npm test builds it first). */
 export function ensurePackage(): string {
   const spl = join(repoRoot, 'dist', `${appId}-${packageVersion()}-linux-x86_64.spl`);
   if (!existsSync(spl)) {
-    execFileSync(process.execPath, [join(repoRoot, 'build.mjs'), '--platform', 'linux-x86_64'], { cwd: repoRoot, stdio: 'inherit' });
+    execFileSync(process.execPath, [join(repoRoot, 'build.mjs'), '--platform', 'linux-x86_64'], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
   }
   return spl;
 }
@@ -70,9 +79,18 @@ export interface Testbed {
   readonly env: NodeJS.ProcessEnv;
   addAccount(spec: AccountSpec): Promise<string>;
   /** Calls splunkd REST as admin (or with the given key); returns status and parsed JSON. */
-  rest(method: string, path: string, form?: Record<string, string>, sessionKey?: string): Promise<{ status: number; body: string }>;
+  rest(
+    method: string,
+    path: string,
+    form?: Record<string, string>,
+    sessionKey?: string,
+  ): Promise<{ status: number; body: string }>;
   inputXml(name: string, params: Record<string, string>, sessionKey?: string): string;
-  run(name: string, params: Record<string, string>, options?: Partial<RunOptions>): Promise<RunResult>;
+  run(
+    name: string,
+    params: Record<string, string>,
+    options?: Partial<RunOptions>,
+  ): Promise<RunResult>;
   kvDocs(collection: string): Record<string, unknown>[];
   stop(): Promise<void>;
 }
@@ -93,7 +111,11 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const launcher = join(appDir, 'bin', schemeName);
   const checkpointDir = join(splunkHome, 'var', 'lib', 'splunk', 'modinputs', schemeName);
   mkdirSync(checkpointDir, { recursive: true });
-  const env: NodeJS.ProcessEnv = { SPLUNK_HOME: splunkHome, PATH: pathWithoutNode(dir), LANG: 'C.UTF-8' };
+  const env: NodeJS.ProcessEnv = {
+    SPLUNK_HOME: splunkHome,
+    PATH: pathWithoutNode(dir),
+    LANG: 'C.UTF-8',
+  };
 
   const sim = await startEventsApiSimulator({ seed: 'testbed', ...options.simulator });
   const splunkd = await startSplunkd({
@@ -106,15 +128,18 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const dispatcher = new Agent({ connect: { ca: splunkd.caPem } });
 
   const rest: Testbed['rest'] = async (method, path, form, sessionKey) => {
-    const response = await request(`${splunkd.url}${path}${path.includes('?') ? '&' : '?'}output_mode=json`, {
-      method: method as 'GET',
-      dispatcher,
-      headers: {
-        authorization: `Splunk ${sessionKey ?? splunkd.adminSessionKey}`,
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    const response = await request(
+      `${splunkd.url}${path}${path.includes('?') ? '&' : '?'}output_mode=json`,
+      {
+        method: method as 'GET',
+        dispatcher,
+        headers: {
+          authorization: `Splunk ${sessionKey ?? splunkd.adminSessionKey}`,
+          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
       },
-      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-    });
+    );
     return { status: response.statusCode, body: await response.body.text() };
   };
 
@@ -125,7 +150,13 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       serverUri: splunkd.url,
       sessionKey: sessionKey ?? splunkd.systemSessionKey,
       checkpointDir,
-      stanzas: [{ name: `${schemeName}://${name}`, app: appId, params: { index: 'onepassword', ...params } }],
+      stanzas: [
+        {
+          name: `${schemeName}://${name}`,
+          app: appId,
+          params: { index: 'onepassword', ...params },
+        },
+      ],
     });
 
   return {
@@ -143,15 +174,33 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       const token = spec.token ?? sim.issueToken();
       const endpoint = spec.endpoint === undefined ? sim.url : spec.endpoint;
       const secret = JSON.stringify(endpoint === null ? { token } : { token, endpoint });
-      const created = await rest('POST', `${ns}/storage/passwords`, { name: `account:${spec.name}`, password: secret, realm: secretRealm });
-      if (created.status !== 201) throw new Error(`storing the account secret failed: ${created.status} ${created.body}`);
-      const conf: Record<string, string> = { ...(spec.trustSimulatorCa === false ? {} : { ca_bundle_path: sim.caPath }), ...spec.conf };
-      const made = await rest('POST', `${ns}/configs/conf-${accountsConf}`, { name: spec.name, ...conf });
-      if (made.status !== 201 && made.status !== 200) throw new Error(`writing ${accountsConf}.conf failed: ${made.status} ${made.body}`);
+      const created = await rest('POST', `${ns}/storage/passwords`, {
+        name: `account:${spec.name}`,
+        password: secret,
+        realm: secretRealm,
+      });
+      if (created.status !== 201)
+        throw new Error(`storing the account secret failed: ${created.status} ${created.body}`);
+      const conf: Record<string, string> = {
+        ...(spec.trustSimulatorCa === false ? {} : { ca_bundle_path: sim.caPath }),
+        ...spec.conf,
+      };
+      const made = await rest('POST', `${ns}/configs/conf-${accountsConf}`, {
+        name: spec.name,
+        ...conf,
+      });
+      if (made.status !== 201 && made.status !== 200)
+        throw new Error(`writing ${accountsConf}.conf failed: ${made.status} ${made.body}`);
       return token;
     },
     run(name, params, runOptions = {}) {
-      return runPackaged({ launcher, env, stdin: inputXml(name, params), cwd: splunkHome, ...runOptions });
+      return runPackaged({
+        launcher,
+        env,
+        stdin: inputXml(name, params),
+        cwd: splunkHome,
+        ...runOptions,
+      });
     },
     kvDocs(collection) {
       return splunkd.kv.documents(collection, appId) as Record<string, unknown>[];
