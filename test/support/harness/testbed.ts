@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
 import {
   accountStatusCollection,
@@ -27,7 +27,14 @@ import {
 } from '../splunkd-standin';
 import { runPackaged, type RunOptions, type RunResult } from './run-packaged';
 
-export const repoRoot = resolve(__dirname, '../../..');
+/** The repo root, found upwards from here (this file also runs bundled into build/tools/). */
+function findRepoRoot(start: string): string {
+  for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'build.mjs')) && existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return resolve(start, '../../..');
+}
+export const repoRoot = findRepoRoot(__dirname);
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
