@@ -46,6 +46,9 @@ export async function openAccountSession(
     proxyUrl: account.proxyUrl,
     proxyUsername: account.proxyUsername,
     proxyPassword: account.proxyPassword,
+    requestTimeoutMs: account.requestTimeoutMs,
+    headersTimeoutMs: account.requestTimeoutMs,
+    bodyTimeoutMs: account.requestTimeoutMs,
   });
   return { account, claims, endpoint, client };
 }

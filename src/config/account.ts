@@ -20,6 +20,20 @@ export interface AccountConfig {
   readonly proxyUsername: string | undefined;
   readonly proxyPassword: string | undefined;
   readonly caPem: string | undefined;
+  /** Cap on one Events API request, connect to last byte. */
+  readonly requestTimeoutMs: number;
+}
+
+export const defaultRequestTimeoutSeconds = 60;
+
+/** request_timeout_seconds from [general]: 1..600, default 60. Pure. */
+export function parseRequestTimeout(value: string | undefined): number {
+  const raw = (value ?? '').trim();
+  if (raw === '') return defaultRequestTimeoutSeconds * 1000;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 600) {
+    throw new AddonError('config', `request_timeout_seconds must be a whole number from 1 to 600, not "${raw.slice(0, 20)}"`);
+  }
+  return Number(raw) * 1000;
 }
 
 const accountSecretSchema = z.object({
@@ -110,6 +124,7 @@ export async function loadAccount(
   }
   const conf = (await readConfStanza(splunkd, accountsConf, name)) ?? {};
   const globalProxy = (await readConfStanza(splunkd, settingsConf, 'proxy')) ?? {};
+  const general = (await readConfStanza(splunkd, settingsConf, 'general')) ?? {};
   const proxyRaw = (conf['proxy_url'] ?? '').trim() || (globalProxy['proxy_url'] ?? '').trim();
   const proxyUrl = proxyRaw === '' ? undefined : checkProxyUrl(proxyRaw);
   let proxyUsername: string | undefined;
@@ -145,5 +160,6 @@ export async function loadAccount(
     proxyUsername,
     proxyPassword,
     caPem: caPath === '' ? undefined : readCaBundle(caPath),
+    requestTimeoutMs: parseRequestTimeout(general['request_timeout_seconds']),
   };
 }

@@ -25,8 +25,8 @@ export function LoggingTab({
   const save = async (): Promise<void> => {
     try {
       await context.service.saveLogLevel(level);
-      setStatus({ kind: 'saved' });
       await context.afterSave();
+      setStatus({ kind: 'saved' });
     } catch (error) {
       setStatus({ kind: 'error', message: errorText(error) });
     }

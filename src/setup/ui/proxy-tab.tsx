@@ -48,8 +48,8 @@ function ProxyEditor({
       await context.service.saveProxy(account, form);
       // The password leaves the page's memory once stored; it is never read back.
       setForm((f) => ({ ...f, credentials: 'keep', username: '', password: '' }));
-      setStatus({ kind: 'saved' });
       await context.afterSave();
+      setStatus({ kind: 'saved' });
     } catch (error) {
       setStatus({ kind: 'error', message: errorText(error) });
     } finally {
