@@ -111,14 +111,18 @@ export class StreamReader {
     });
   }
 
+  private started = false;
+
   write(chunk: string): void {
+    if (chunk !== '') this.started = true;
     if (this.error === undefined) this.parser.write(chunk);
   }
 
   /** Ends the document; returns true if it ended inside an element. */
   end(): boolean {
     const truncated = this.depth > 0;
-    if (!truncated && this.error === undefined) {
+    // An idle run prints nothing at all, which is fine: there is no document to close.
+    if (this.started && !truncated && this.error === undefined) {
       try {
         this.parser.close();
       } catch (e) {
