@@ -40,14 +40,26 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
+let cachedMinute = Number.NaN;
+let cachedPrefix = '';
+
+/** "YYYY-MM-DDTHH:MM:" of an epoch minute; consecutive events mostly share it, so cache one. */
+function minutePrefix(minute: number): string {
+  if (minute !== cachedMinute) {
+    cachedMinute = minute;
+    cachedPrefix = new Date(minute * 60_000).toISOString().slice(0, 17);
+  }
+  return cachedPrefix;
+}
+
 /**
  * Formats like Go's time.Format(RFC3339Nano) but with a fixed number of fraction digits (0–9)
  * and the given UTC offset in minutes (0 → "Z").
  */
 export function formatRfc3339(instant: Instant, digits: number, offsetMinutes = 0): string {
   const localMs = Math.floor(instant.us / 1000) + offsetMinutes * 60_000;
-  const head = new Date(localMs).toISOString().slice(0, 19);
-  let text = head;
+  const second = Math.floor(localMs / 1000);
+  let text = minutePrefix(Math.floor(second / 60)) + pad(second % 60, 2);
   if (digits > 0) {
     const fraction9 = pad((instant.us % 1_000_000) * 1000 + instant.ns, 9);
     text += '.' + fraction9.slice(0, digits);
