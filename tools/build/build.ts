@@ -138,7 +138,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   await mkdir(stageDir, { recursive: true });
   await bundleInput(root, path.join(stageDir, inputBundlePath), pin.version);
   const tools = await bundleTools(root, options.buildDir, pin.version);
-  for (const tool of tools) log(`INFO build: bundled ${path.relative(root, tool)}`);
+  for (const tool of tools) log(`INFO build: bundled ${path.relative(process.cwd(), tool)}`);
 
   for (const step of await loadExtraSteps(root)) {
     try {
