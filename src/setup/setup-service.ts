@@ -57,6 +57,9 @@ export interface SetupState {
   readonly configured: boolean;
 }
 
+/** A search term no storage/passwords entry contains (see deleteSecret). */
+export const secretDeleteNoMatch = 'ta-1password-events-no-entry-matches-this';
+
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
@@ -186,12 +189,27 @@ export class SetupService {
     }
   }
 
-  private async deleteIfPresent(endpoint: string, namespace = appNamespace): Promise<void> {
+  private async deleteIfPresent(
+    endpoint: string,
+    query: Record<string, string> = {},
+  ): Promise<void> {
     try {
-      await this.rest.delete(endpoint, namespace);
+      await this.rest.delete(endpoint, appNamespace, query);
     } catch (error) {
       if (!isStatus(error, 404)) throw error;
     }
+  }
+
+  /**
+   * splunkd answers a DELETE with the remaining collection, and for storage/passwords that listing
+   * carries every other entry's clear_password. A search matching no entry (and count=1 as a
+   * backstop) keeps other secrets out of the answer the browser receives.
+   */
+  private deleteSecret(username: string): Promise<void> {
+    return this.deleteIfPresent(secretEntityEndpoint(username), {
+      search: secretDeleteNoMatch,
+      count: '1',
+    });
   }
 
   private async upsertStanza(
@@ -221,8 +239,8 @@ export class SetupService {
   async deleteAccount(name: string): Promise<void> {
     await this.deleteIfPresent(inputEndpoint(name));
     await this.deleteIfPresent(inputEndpoint(probeStanzaName(name)));
-    await this.deleteIfPresent(secretEntityEndpoint(accountSecretUser(name)));
-    await this.deleteIfPresent(secretEntityEndpoint(proxySecretUser(name)));
+    await this.deleteSecret(accountSecretUser(name));
+    await this.deleteSecret(proxySecretUser(name));
     await this.deleteIfPresent(accountsConfEndpoint(name));
     await this.deleteIfPresent(kvDataEndpoint(accountStatusCollection, name));
   }
@@ -322,7 +340,7 @@ export class SetupService {
     else await this.upsertStanza(accountsConf, account, conf);
     const user = proxySecretUser(account);
     if (form.credentials === 'set') await this.upsertSecret(user, proxySecretPayload(form));
-    if (form.credentials === 'remove') await this.deleteIfPresent(secretEntityEndpoint(user));
+    if (form.credentials === 'remove') await this.deleteSecret(user);
   }
 
   async saveLogLevel(level: LogLevel): Promise<void> {

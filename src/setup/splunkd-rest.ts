@@ -119,8 +119,13 @@ export class SplunkdRest {
     });
   }
 
-  delete(endpoint: string, namespace?: Namespace): Promise<unknown> {
-    return this.request('DELETE', endpoint, namespace, {});
+  /** `query` narrows the listing splunkd sends back after a DELETE (it answers with the collection). */
+  delete(
+    endpoint: string,
+    namespace?: Namespace,
+    query: Record<string, string> = {},
+  ): Promise<unknown> {
+    return this.request('DELETE', endpoint, namespace, { query });
   }
 
   /** GET a collection (count=0: every entry) and return its entries. */

@@ -129,7 +129,7 @@ export function LiveCheckView({
       <Message type="error">
         <strong>{headline}.</strong> {detail}
       </Message>
-      {result.status !== undefined && <StatusFacts doc={result.status} now={now} />}
+      {result.status?.host ? <StatusFacts doc={result.status} now={now} /> : null}
     </div>
   );
 }
