@@ -205,7 +205,9 @@ export function indexMacroDefinition(indexes: readonly string[]): string {
   const named = indexes.map((i) => i.trim()).map((i) => (i === 'default' ? 'main' : i));
   const unique = [...new Set(named.filter((i) => i !== ''))].sort();
   if (unique.length === 0) return `index=${defaultIndex}`;
-  const term = (i: string): string => (/^[A-Za-z0-9_-]+$/.test(i) ? `index=${i}` : `index="${i}"`);
+  // Splunk index names are plain words; anything else is quoted as an SPL string, just in case.
+  const term = (i: string): string =>
+    /^[A-Za-z0-9_-]+$/.test(i) ? `index=${i}` : `index="${i.replace(/[\\"]/g, '\\$&')}"`;
   return unique.length === 1
     ? term(unique[0] ?? defaultIndex)
     : `(${unique.map(term).join(' OR ')})`;

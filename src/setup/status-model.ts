@@ -191,10 +191,22 @@ export interface HealthRow {
   readonly lastError: string | undefined;
 }
 
-/** Lag above this is flagged: item usages can legitimately arrive up to a day late. */
-export const lagWarningSeconds = 6 * 3600;
+/**
+ * A run is overdue when none ended within this many intervals (floor: staleFloorSeconds). Lag is
+ * not judged: a quiet feed (few audit events) has a large lag without anything being wrong.
+ */
+export const staleIntervals = 3;
+export const staleFloorSeconds = 900;
 
-export function healthRows(docs: readonly HealthDoc[], now: Date): HealthRow[] {
+/**
+ * @param intervals seconds between runs per account (from its input), to spot inputs that stopped
+ *   running; accounts without an entry are not judged.
+ */
+export function healthRows(
+  docs: readonly HealthDoc[],
+  now: Date,
+  intervals: ReadonlyMap<string, number> = new Map(),
+): HealthRow[] {
   return docs
     .map((doc): HealthRow => {
       const [accountFromKey, feedFromKey] = doc._key.split('__');
@@ -213,9 +225,16 @@ export function healthRows(docs: readonly HealthDoc[], now: Date): HealthRow[] {
       let tone: HealthTone = 'unknown';
       if (status === 'error' || status === 'failed') tone = 'error';
       else if (status === 'running' || status === 'backfilling') tone = 'running';
-      else if (status === 'ok' || status === 'success')
-        tone = lag !== undefined && lag > lagWarningSeconds ? 'warning' : 'ok';
+      else if (status === 'ok' || status === 'success') tone = 'ok';
       else if (status === 'warning' || status === 'partial') tone = 'warning';
+      const lastRunAt = toDate(doc.last_run_end) ?? toDate(doc.last_run_start);
+      const interval = intervals.get(account);
+      const overdue =
+        interval !== undefined &&
+        lastRunAt !== undefined &&
+        now.getTime() - lastRunAt.getTime() >
+          Math.max(staleIntervals * interval, staleFloorSeconds) * 1000;
+      if (overdue && tone !== 'error') tone = 'warning';
       const events24 = toNumber(doc.events_24h);
       const eventsRun = toNumber(doc.events_last_run);
       const errorText = errorIsCurrent
@@ -227,8 +246,10 @@ export function healthRows(docs: readonly HealthDoc[], now: Date): HealthRow[] {
         feed,
         feedLabel: isFeedId(feed) ? feeds[feed].label : feed,
         tone,
-        status,
-        lastRun: formatAgo(toDate(doc.last_run_end) ?? toDate(doc.last_run_start), now),
+        status: overdue
+          ? `${status}, no run for ${formatAgo(lastRunAt, now).replace(' ago', '')}`
+          : status,
+        lastRun: formatAgo(lastRunAt, now),
         lastSuccess: formatAgo(successAt, now),
         lastEvent: formatAgo(toDate(doc.last_event_time), now),
         lag: formatDuration(lag),

@@ -80,7 +80,9 @@ export function AccountDialog({
       await context.service.saveAccount(form);
       setSavedName(form.name.trim());
       // Clear the typed token from memory as soon as it is stored.
-      setForm((f) => ({ ...f, token: '' }));
+      // The endpoint went into the secret with it; changing it again needs the token again.
+      setForm((f) => ({ ...f, token: '', useCustomEndpoint: false, customEndpoint: '' }));
+      setTouched(false);
       setBusy('checking');
       const check = await context.service.liveCheck(form.name.trim(), inputFeeds);
       setResult(check);
@@ -106,6 +108,17 @@ export function AccountDialog({
         title={account === undefined ? 'Add a 1Password account' : `Edit account ${account.name}`}
       />
       <Modal.Body>
+        {busy !== undefined && (
+          <Message type="info" data-testid="account-busy">
+            {busy === 'saving' ? 'Saving…' : 'Checking the connection through splunkd…'}
+          </Message>
+        )}
+        {saveError !== undefined && (
+          <div data-testid="save-error">
+            <Message type="error">{saveError}</Message>
+          </div>
+        )}
+        {result !== undefined && <LiveCheckView result={result} now={now} />}
         <P>
           Create an Events Reporting integration in 1Password (owners and administrators can), copy
           its token and paste it here.{' '}
@@ -208,17 +221,6 @@ export function AccountDialog({
           validation.tokenCheck.state !== 'problem' && (
             <Message type="error">{validation.errors.token}</Message>
           )}
-        {busy !== undefined && (
-          <Message type="info" data-testid="account-busy">
-            {busy === 'saving' ? 'Saving…' : 'Checking the connection through splunkd…'}
-          </Message>
-        )}
-        {saveError !== undefined && (
-          <div data-testid="save-error">
-            <Message type="error">{saveError}</Message>
-          </div>
-        )}
-        {result !== undefined && <LiveCheckView result={result} now={now} />}
       </Modal.Body>
       <Modal.Footer>
         <Button

@@ -4,9 +4,21 @@ import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
 import P from '@splunk/react-ui/Paragraph';
 import Table from '@splunk/react-ui/Table';
+import { type Entry } from '../splunkd-rest';
 import { healthRows, type HealthRow } from '../status-model';
 import { type SetupContextValue } from './app';
 import { errorText } from './error-text';
+
+/** Seconds between runs of each enabled input, by account: only those are expected to run. */
+function enabledIntervals(inputs: readonly Entry[]): Map<string, number> {
+  const on = (value: unknown): boolean =>
+    value === true || value === 1 || value === '1' || value === 'true';
+  return new Map(
+    inputs
+      .filter((i) => !on(i.content['disabled']))
+      .map((i) => [String(i.content['account'] ?? i.name), Number(i.content['interval'] ?? 60)]),
+  );
+}
 
 /** Refresh every 30 s while the panel is open: runs are at most once per interval anyway. */
 const refreshMs = 30_000;
@@ -18,14 +30,15 @@ export function HealthPanel({
 }): React.JSX.Element {
   const [rows, setRows] = useState<HealthRow[] | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
+  const inputs = context.state.inputs;
   const load = useCallback(async () => {
     try {
-      setRows(healthRows(await context.service.listHealth(), new Date()));
+      setRows(healthRows(await context.service.listHealth(), new Date(), enabledIntervals(inputs)));
       setError(undefined);
     } catch (e) {
       setError(errorText(e));
     }
-  }, [context.service]);
+  }, [context.service, inputs]);
   useEffect(() => {
     void load();
     const timer = window.setInterval(() => void load(), refreshMs);

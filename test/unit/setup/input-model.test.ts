@@ -1,0 +1,159 @@
+import { inputParams } from '../../../src/config/input-params';
+import {
+  indexMacroDefinition,
+  inputFormFromStanza,
+  inputPostParams,
+  newInputForm,
+  parseFeeds,
+  startTimeValue,
+  validateInputForm,
+} from '../../../src/setup/input-model';
+
+const now = new Date('2026-06-01T12:00:00Z');
+const indexes = ['main', 'onepassword'];
+
+describe('reading a stanza', () => {
+  it('keeps the feed table order and drops unknown feeds', () => {
+    expect(parseFeeds('auditevents, bogus ,signinattempts')).toEqual([
+      'signinattempts',
+      'auditevents',
+    ]);
+    expect(parseFeeds(undefined)).toEqual(
+      parseFeeds(inputParams.find((p) => p.name === 'feeds')?.defaultValue),
+    );
+  });
+
+  it.each([
+    ['1', false],
+    ['true', false],
+    [true, false],
+    ['0', true],
+    [false, true],
+    [undefined, true],
+  ])('disabled=%j means enabled=%j', (disabled, enabled) => {
+    expect(inputFormFromStanza('acme', { disabled }).enabled).toBe(enabled);
+  });
+
+  it('recognises the default start, a date, and keeps any other value as typed', () => {
+    expect(inputFormFromStanza('a', { start_time: '-120d' }).startMode).toBe('default');
+    expect(inputFormFromStanza('a', {}).startMode).toBe('default');
+    expect(inputFormFromStanza('a', { start_time: '2026-05-01T00:00:00Z' })).toMatchObject({
+      startMode: 'date',
+      startDate: '2026-05-01',
+    });
+    const custom = inputFormFromStanza('a', { start_time: '-7d' });
+    expect(custom).toMatchObject({ startMode: 'custom', startRaw: '-7d' });
+    expect(startTimeValue(custom)).toBe('-7d');
+  });
+
+  it('reads interval, index and log level defensively', () => {
+    const form = inputFormFromStanza('a', { interval: 'soon', index: '', log_level: 'debug' });
+    expect(form).toMatchObject({ interval: 60, index: 'default', logLevel: 'DEBUG' });
+    expect(inputFormFromStanza('a', { log_level: 'TRACE' }).logLevel).toBe('');
+  });
+
+  it('a new input starts with the feeds the token grants', () => {
+    expect(newInputForm('g', ['auditevents', 'signinattempts']).feeds).toEqual([
+      'signinattempts',
+      'auditevents',
+    ]);
+    expect(newInputForm('g', undefined).feeds).toEqual([
+      'signinattempts',
+      'itemusages',
+      'auditevents',
+    ]);
+  });
+});
+
+describe('validateInputForm', () => {
+  const base = { ...newInputForm('acme', undefined), index: 'onepassword' };
+
+  it('accepts the defaults', () => {
+    expect(validateInputForm(base, { scopes: undefined, indexes, now })).toEqual({
+      errors: {},
+      notes: [],
+      canSave: true,
+    });
+  });
+
+  it('needs a feed, and only feeds the token grants', () => {
+    expect(
+      validateInputForm({ ...base, feeds: [] }, { scopes: undefined, indexes, now }).errors.feeds,
+    ).toBe('Pick at least one feed.');
+    const outside = validateInputForm(base, { scopes: ['signinattempts'], indexes, now });
+    expect(outside.errors.feeds).toContain('token lacks the item usages, audit events scopes');
+    expect(outside.canSave).toBe(false);
+  });
+
+  it('refuses an index that does not exist', () => {
+    expect(
+      validateInputForm({ ...base, index: 'nope' }, { scopes: undefined, indexes, now }).errors
+        .index,
+    ).toContain('"nope" does not exist');
+    expect(
+      validateInputForm({ ...base, index: ' ' }, { scopes: undefined, indexes, now }).errors.index,
+    ).toBe('Pick the index the events go to.');
+  });
+
+  it.each([9, 86_401, 60.5, Number.NaN])('refuses interval %s', (interval) => {
+    expect(
+      validateInputForm({ ...base, interval }, { scopes: undefined, indexes, now }).errors.interval,
+    ).toContain('10 to 86400');
+  });
+
+  it('checks the start date: present, not in the future, a note past retention', () => {
+    const date = (startDate: string) =>
+      validateInputForm(
+        { ...base, startMode: 'date', startDate },
+        { scopes: undefined, indexes, now },
+      );
+    expect(date('').errors.startDate).toBe('Pick a start date.');
+    expect(date('2026-06-02').errors.startDate).toBe('The start date is in the future.');
+    expect(date('2026-06-01')).toMatchObject({ canSave: true, notes: [] });
+    expect(date('2025-01-01').notes[0]).toContain('keeps 120 days');
+  });
+});
+
+describe('inputPostParams', () => {
+  it('creates with name and disabled; edits without them (enable/disable are separate actions)', () => {
+    const form = {
+      ...newInputForm('acme', undefined),
+      feeds: ['auditevents', 'signinattempts'] as const,
+      enabled: false,
+    };
+    expect(inputPostParams({ ...form, feeds: [...form.feeds] })).toEqual({
+      name: 'acme',
+      disabled: '1',
+      account: 'acme',
+      feeds: 'signinattempts,auditevents',
+      index: 'onepassword',
+      interval: '60',
+      start_time: '-120d',
+      log_level: '',
+    });
+    const edit = inputPostParams({
+      ...form,
+      feeds: [...form.feeds],
+      exists: true,
+      startMode: 'date',
+      startDate: '2026-05-01',
+      logLevel: 'WARN',
+    });
+    expect(edit).not.toHaveProperty('name');
+    expect(edit).not.toHaveProperty('disabled');
+    expect(edit).toMatchObject({ start_time: '2026-05-01T00:00:00Z', log_level: 'WARN' });
+  });
+});
+
+describe('indexMacroDefinition', () => {
+  it.each([
+    [[], 'index=onepassword'],
+    [['onepassword', 'onepassword'], 'index=onepassword'],
+    [['main', 'onepassword'], '(index=main OR index=onepassword)'],
+    [['default'], 'index=main'],
+    [['op-eu', 'op_us', ''], '(index=op-eu OR index=op_us)'],
+    [['odd"name'], 'index="odd\\"name"'],
+  ])('%j → %s', (input, definition) => {
+    expect(indexMacroDefinition(input)).toBe(definition);
+  });
+});

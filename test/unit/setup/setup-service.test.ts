@@ -1,0 +1,304 @@
+/**
+ * SetupService against the splunkd stand-in: the REST calls behind each admin action, including
+ * the ugly parts (409 on a second create, splunkd's listing after a DELETE, a left-over probe).
+ * A tiny validator script stands in for external validation here; the browser tests run the real,
+ * packaged input instead.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { SetupService } from '../../../src/setup/setup-service';
+import {
+  SplunkdRest,
+  SplunkdRequestError,
+  type RestTransport,
+} from '../../../src/setup/splunkd-rest';
+import { emptyAccountForm } from '../../../src/setup/account-model';
+import { newInputForm } from '../../../src/setup/input-model';
+import { emptyProxyForm } from '../../../src/setup/proxy-model';
+import { startSplunkd, type Splunkd } from '../../support/splunkd-standin';
+import { officialToken } from './jwt';
+
+const app = 'TA-1password-events';
+// Refuses probes for accounts named "bad…" the way the input does: <error><message> and exit 1.
+const validatorSource = `
+let xml = '';
+process.stdin.on('data', (c) => (xml += c));
+process.stdin.on('end', () => {
+  const name = /<item name="([^"]+)"/.exec(xml)?.[1] ?? '';
+  if (name.includes('bad')) {
+    process.stdout.write('<error><message>1Password rejected the token: it is invalid or has been revoked.</message></error>');
+    process.exit(1);
+  }
+  process.exit(0);
+});
+`;
+
+interface Harness {
+  splunkd: Splunkd;
+  service: SetupService;
+  bodies: string[];
+  calls: string[];
+  dir: string;
+}
+
+async function start(sessionUser: 'admin' | 'analyst' = 'admin'): Promise<Harness> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'setup-service-'));
+  const validator = path.join(dir, 'validator.cjs');
+  await writeFile(validator, validatorSource);
+  const splunkd = await startSplunkd({
+    validateWith: { command: process.execPath, args: [validator], timeoutMs: 10_000 },
+    collections: ['onepassword_account_status', 'onepassword_health'],
+    users: [
+      { name: 'admin', password: 'pw-admin', roles: ['admin'] },
+      { name: 'analyst', password: 'pw-analyst', roles: ['user'] },
+    ],
+    confs: {
+      [app]: {
+        inputs: { onepassword_events: { interval: '60', index: 'onepassword', disabled: '1' } },
+        macros: { onepassword_index: { definition: 'index=onepassword' } },
+      },
+    },
+  });
+  const key =
+    sessionUser === 'admin' ? splunkd.adminSessionKey : splunkd.createSessionKey('analyst');
+  const dispatcher = new Agent({ connect: { ca: splunkd.caPem } });
+  const bodies: string[] = [];
+  const calls: string[] = [];
+  const transport: RestTransport = {
+    url: (endpoint, ns) =>
+      ns === undefined
+        ? `${splunkd.url}/services/${endpoint}`
+        : `${splunkd.url}/servicesNS/${ns.owner}/${ns.app}/${endpoint}`,
+    send: async (url, init) => {
+      const response = await undiciFetch(url, {
+        method: init.method ?? 'GET',
+        headers: { ...(init.headers as Record<string, string>), authorization: `Splunk ${key}` },
+        body: (init.body as string | undefined) ?? null,
+        dispatcher,
+      });
+      const text = await response.text();
+      bodies.push(text);
+      calls.push(`${init.method ?? 'GET'} ${new URL(url).pathname} ${response.status}`);
+      return new Response(text, {
+        status: response.status,
+        headers: { 'content-type': response.headers.get('content-type') ?? '' },
+      });
+    },
+  };
+  return { splunkd, service: new SetupService(new SplunkdRest(transport)), bodies, calls, dir };
+}
+
+async function stop(h: Harness): Promise<void> {
+  await h.splunkd.stop();
+  await rm(h.dir, { recursive: true, force: true });
+}
+
+describe('SetupService against the splunkd stand-in', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await start();
+  });
+  afterEach(async () => stop(h));
+
+  it('saves an account: secret to storage/passwords, region to the conf; a second save updates (409 path)', async () => {
+    const token = officialToken();
+    await h.service.saveAccount({
+      ...emptyAccountForm,
+      name: 'acme',
+      token,
+      regionHost: 'events.1password.eu',
+    });
+    expect(h.splunkd.secrets()).toEqual([
+      expect.objectContaining({ realm: app, username: 'account:acme', app }),
+    ]);
+    expect(h.splunkd.confText('onepassword_accounts', app)).toContain(
+      'region_host = events.1password.eu',
+    );
+    expect(h.splunkd.confText('onepassword_accounts', app)).not.toContain(
+      token.split('.')[1] ?? token,
+    );
+    const second = officialToken({ iat: 1_800_000_000 });
+    await h.service.saveAccount({
+      ...emptyAccountForm,
+      name: 'acme',
+      token: second,
+      useCustomEndpoint: true,
+      customEndpoint: 'https://gw.example.net',
+    });
+    expect(h.calls).toContain(`POST /servicesNS/nobody/${app}/storage/passwords 409`);
+    expect(h.calls).toContain(
+      `POST /servicesNS/nobody/${app}/storage/passwords/TA-1password-events%3Aaccount%5C%3Aacme%3A 200`,
+    );
+    expect(h.splunkd.secrets()).toHaveLength(1);
+    // Editing without a new token leaves the secret alone.
+    const before = h.calls.length;
+    await h.service.saveAccount({ ...emptyAccountForm, name: 'acme' });
+    expect(h.calls.slice(before).some((c) => c.includes('storage/passwords'))).toBe(false);
+    expect((await h.service.listAccounts()).map((a) => a.name)).toEqual(['acme']);
+  });
+
+  it('live check: the probe is validated, removed again, and the refusal comes back in plain words', async () => {
+    const ok = await h.service.liveCheck('acme', ['auditevents']);
+    // The stand-in's validator writes no status document: the page must not claim success.
+    expect(ok).toEqual({ outcome: 'no_status', validationError: undefined, status: undefined });
+    const bad = await h.service.liveCheck('bad-co', []);
+    expect(bad.outcome).toBe('failed');
+    expect(bad.validationError).toContain('invalid or has been revoked');
+    expect(h.splunkd.inputs().map((i) => i.name)).toEqual([]);
+    const probeXml = h.splunkd.validations().map((v) => v.xml);
+    expect(probeXml.some((x) => x.includes('__check__acme') && x.includes('>auditevents<'))).toBe(
+      true,
+    );
+  });
+
+  it('live check: a probe left behind is replaced; only a fresh status document is shown', async () => {
+    // A probe stanza left by an interrupted check, and a stale document from an earlier check.
+    await h.service.saveInput(
+      { ...newInputForm('__check__acme', undefined), account: '__check__acme' },
+      undefined,
+    );
+    expect(h.splunkd.inputs().map((i) => i.name)).toEqual(['__check__acme']);
+    const stale = {
+      _key: 'acme',
+      account: 'acme',
+      checked_at: Math.floor(Date.now() / 1000) - 3600,
+      ok: false,
+      error_class: 'unauthorized',
+    };
+    const fresh = {
+      ...stale,
+      checked_at: Math.floor(Date.now() / 1000),
+      ok: true,
+      host: 'events.1password.com',
+      features: ['auditevents'],
+    };
+    await postKv(h, stale);
+    const first = await h.service.liveCheck('acme', []);
+    expect(first.outcome).toBe('no_status');
+    expect(
+      h.calls.filter((c) => c.includes('__check__acme') && c.startsWith('DELETE')),
+    ).toHaveLength(2);
+    expect(h.splunkd.inputs()).toEqual([]);
+    await postKv(h, fresh);
+    const second = await h.service.liveCheck('acme', []);
+    expect(second.outcome).toBe('ok');
+    expect(second.status?.host).toBe('events.1password.com');
+  });
+
+  it('inputs: create with disabled, edit, then enable/disable actions; the macro is upserted', async () => {
+    const form = { ...newInputForm('acme', undefined), enabled: false };
+    await h.service.saveInput(form, undefined);
+    expect(h.splunkd.inputs()[0]).toMatchObject({
+      name: 'acme',
+      disabled: true,
+      params: expect.objectContaining({ account: 'acme', index: 'onepassword' }),
+    });
+    await h.service.saveInput({ ...form, exists: true, enabled: true, interval: 300 }, false);
+    expect(h.splunkd.inputs()[0]).toMatchObject({
+      disabled: false,
+      params: expect.objectContaining({ interval: '300' }),
+    });
+    expect(h.calls).toContain(
+      `POST /servicesNS/nobody/${app}/data/inputs/onepassword_events/acme/enable 200`,
+    );
+    expect(h.splunkd.validations().filter((v) => v.input.endsWith('acme'))).toHaveLength(2);
+    await h.service.setIndexMacro('(index=main OR index=onepassword)');
+    expect(await h.service.indexMacro()).toBe('(index=main OR index=onepassword)');
+  });
+
+  it('deleting an account removes its secrets, stanza, input and status, and no other secret travels back', async () => {
+    const acme = officialToken({ jti: 'acme-secret-marker' });
+    const globex = officialToken({ jti: 'globex-secret-marker' });
+    await h.service.saveAccount({ ...emptyAccountForm, name: 'acme', token: acme });
+    await h.service.saveAccount({ ...emptyAccountForm, name: 'globex', token: globex });
+    await h.service.saveProxy('globex', {
+      ...emptyProxyForm,
+      proxyUrl: 'http://p:3128',
+      credentials: 'set',
+      username: 'u',
+      password: 'proxy-secret-marker',
+    });
+    await h.service.saveInput(newInputForm('globex', undefined), undefined);
+    await postKv(h, { _key: 'globex', account: 'globex', ok: true });
+    const start = h.bodies.length;
+    await h.service.deleteAccount('globex');
+    expect(h.splunkd.secrets().map((s) => s.username)).toEqual(['account:acme']);
+    expect(h.splunkd.inputs()).toEqual([]);
+    expect((await h.service.listAccounts()).map((a) => a.name)).toEqual(['acme']);
+    expect(await h.service.accountStatus('globex')).toBeUndefined();
+    const answers = h.bodies.slice(start).join('\n');
+    expect(answers).not.toContain(acme);
+    expect(answers).not.toContain('proxy-secret-marker');
+    // Deleting again is harmless (404s are expected).
+    await expect(h.service.deleteAccount('globex')).resolves.toBeUndefined();
+  });
+
+  it('proxy credentials: set, then removed, never in a conf', async () => {
+    await h.service.saveProxy(undefined, {
+      ...emptyProxyForm,
+      proxyUrl: 'http://p:3128',
+      caBundlePath: '/ca.pem',
+      credentials: 'set',
+      username: 'u',
+      password: 'pw-marker',
+    });
+    expect(h.splunkd.confText('onepassword_settings', app)).toMatch(
+      /\[proxy\][\s\S]*proxy_url = http:\/\/p:3128/,
+    );
+    expect(h.splunkd.confText('onepassword_settings', app)).not.toContain('pw-marker');
+    expect(h.splunkd.secrets().map((s) => s.username)).toEqual(['proxy:_global']);
+    await h.service.saveProxy(undefined, { ...emptyProxyForm, credentials: 'remove' });
+    expect(h.splunkd.secrets()).toEqual([]);
+  });
+
+  it('first save: configured and reloaded; server facts and user capabilities are read', async () => {
+    expect(await h.service.isConfigured()).toBe(false);
+    await h.service.markConfigured();
+    expect(await h.service.isConfigured()).toBe(true);
+    expect(h.splunkd.appReloads().length).toBe(1);
+    expect(await h.service.serverFacts()).toMatchObject({ isCloud: false });
+    const user = await h.service.currentUser();
+    expect(user.username).toBe('admin');
+    expect(user.capabilities).toEqual(
+      expect.arrayContaining(['admin_all_objects', 'edit_storage_passwords']),
+    );
+    await h.service.createIndex('onepassword');
+    expect(await h.service.listIndexes()).toEqual(['main', 'onepassword']);
+  });
+});
+
+describe('SetupService for a user without the admin role', () => {
+  it('gets splunkd 403s with splunkd message', async () => {
+    const h = await start('analyst');
+    try {
+      const error = await h.service
+        .saveAccount({ ...emptyAccountForm, name: 'x', token: officialToken() })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SplunkdRequestError);
+      expect((error as SplunkdRequestError).status).toBe(403);
+      expect(h.splunkd.secrets()).toEqual([]);
+    } finally {
+      await stop(h);
+    }
+  });
+});
+
+async function postKv(h: Harness, doc: Record<string, unknown>): Promise<void> {
+  const dispatcher = new Agent({ connect: { ca: h.splunkd.caPem } });
+  const response = await undiciFetch(
+    `${h.splunkd.url}/servicesNS/nobody/${app}/storage/collections/data/onepassword_account_status/batch_save`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Splunk ${h.splunkd.adminSessionKey}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify([doc]),
+      dispatcher,
+    },
+  );
+  expect(response.status).toBe(200);
+  await dispatcher.close();
+}
