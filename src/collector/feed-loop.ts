@@ -135,6 +135,7 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
           `the Events API returned the cursor it was given with ${page.items.length} events and has_more=${page.hasMore}; stopping to avoid a loop`,
         );
       }
+      const journalled = new Set(delivered);
       const skip = new Set([...delivered, ...resetDedupe]);
       const items: PageItem[] =
         skip.size === 0 ? [...page.items] : page.items.filter((i) => !skip.has(i.uuid));
@@ -175,7 +176,11 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
           cursor: page.cursor,
           last_event_time: lastEventTime,
           recent_uuids: recent.join(','),
-          events_total: (checkpoint?.events_total ?? 0) + items.length,
+          // Events an interrupted run delivered from this page were never counted by a checkpoint.
+          events_total:
+            (checkpoint?.events_total ?? 0) +
+            items.length +
+            page.items.filter((i) => journalled.has(i.uuid)).length,
           pages_total: (checkpoint?.pages_total ?? 0) + 1,
           updated_at: Math.floor(deps.now() / 1000),
           generation: deps.generation,

@@ -46,6 +46,8 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Called on every complete event; return true to SIGKILL the process right then. */
   readonly killOnEvent?: (event: StreamedEvent, count: number) => boolean;
+  /** Polled every 5 ms; SIGKILL once it returns true. */
+  readonly killWhen?: () => boolean;
   /** SIGKILL after this many ms. */
   readonly killAfterMs?: number;
   /** Send SIGTERM after this many events. */
@@ -192,6 +194,15 @@ export function runPackaged(options: RunOptions): Promise<RunResult> {
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => (stderr += chunk));
     const timers: NodeJS.Timeout[] = [];
+    if (options.killWhen) {
+      const poll = setInterval(() => {
+        if (options.killWhen?.()) {
+          clearInterval(poll);
+          kill('SIGKILL');
+        }
+      }, 5);
+      timers.push(poll);
+    }
     if (options.killAfterMs !== undefined)
       timers.push(setTimeout(() => kill('SIGKILL'), options.killAfterMs));
     timers.push(
@@ -202,7 +213,7 @@ export function runPackaged(options: RunOptions): Promise<RunResult> {
     );
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {
-      timers.forEach(clearTimeout);
+      timers.forEach((t) => clearTimeout(t));
       const truncatedStream = reader.end();
       const filed = fileLines(stderr);
       resolve({

@@ -4,7 +4,16 @@
  * launcher) and the Events API simulator over HTTPS with its own CA.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
@@ -41,10 +50,19 @@ export function packageVersion(): string {
     .version;
 }
 
-/** The linux x86_64 package, built on demand when missing (npm test builds it first). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The linux x86_64 package, rebuilt when missing or older than src/ (npm test builds it first). */
 export function ensurePackage(): string {
   const spl = join(repoRoot, 'dist', `${appId}-${packageVersion()}-linux-x86_64.spl`);
-  if (!existsSync(spl)) {
+  if (!existsSync(spl) || statSync(spl).mtimeMs < newestMtime(join(repoRoot, 'src'))) {
     execFileSync(process.execPath, [join(repoRoot, 'build.mjs'), '--platform', 'linux-x86_64'], {
       cwd: repoRoot,
       stdio: 'inherit',
