@@ -40,16 +40,31 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-let cachedMinute = Number.NaN;
-let cachedPrefix = '';
+const twoDigits = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 
-/** "YYYY-MM-DDTHH:MM:" of an epoch minute; consecutive events mostly share it, so cache one. */
-function minutePrefix(minute: number): string {
-  if (minute !== cachedMinute) {
-    cachedMinute = minute;
-    cachedPrefix = new Date(minute * 60_000).toISOString().slice(0, 17);
-  }
-  return cachedPrefix;
+/** Days since 1970-01-01 → [year, month 1..12, day 1..31] (H. Hinnant's civil_from_days). */
+function civilFromDays(days: number): [number, number, number] {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, day];
+}
+
+/** "YYYY-MM-DDTHH:MM:SS" of an epoch second, by arithmetic (no Date allocation). */
+function dateTimeOf(epochSecond: number): string {
+  const days = Math.floor(epochSecond / 86_400);
+  const secondOfDay = epochSecond - days * 86_400;
+  const [year, month, day] = civilFromDays(days);
+  const hour = Math.floor(secondOfDay / 3600);
+  const minute = Math.floor((secondOfDay % 3600) / 60);
+  return `${pad(year, 4)}-${twoDigits[month]}-${twoDigits[day]}T${twoDigits[hour]}:${twoDigits[minute]}:${twoDigits[secondOfDay % 60]}`;
 }
 
 /**
@@ -58,8 +73,7 @@ function minutePrefix(minute: number): string {
  */
 export function formatRfc3339(instant: Instant, digits: number, offsetMinutes = 0): string {
   const localMs = Math.floor(instant.us / 1000) + offsetMinutes * 60_000;
-  const second = Math.floor(localMs / 1000);
-  let text = minutePrefix(Math.floor(second / 60)) + pad(second % 60, 2);
+  let text = dateTimeOf(Math.floor(localMs / 1000));
   if (digits > 0) {
     const fraction9 = pad((instant.us % 1_000_000) * 1000 + instant.ns, 9);
     text += '.' + fraction9.slice(0, digits);
