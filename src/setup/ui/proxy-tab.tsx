@@ -47,7 +47,7 @@ function ProxyEditor({
     try {
       await context.service.saveProxy(account, form);
       // The password leaves the page's memory once stored; it is never read back.
-      setForm((f) => ({ ...f, credentials: 'keep', username: '', password: '' }));
+      setForm((f) => ({ ...f, credentials: 'keep', username: '', secret: '' }));
       await context.afterSave();
       setStatus({ kind: 'saved' });
     } catch (error) {
@@ -101,14 +101,14 @@ function ProxyEditor({
           </ControlGroup>
           <ControlGroup
             label="Password"
-            error={errors.password !== undefined}
-            help={errors.password ?? 'Kept in storage/passwords, never in a .conf file.'}
+            error={errors.secret !== undefined}
+            help={errors.secret ?? 'Kept in storage/passwords, never in a .conf file.'}
           >
             <Text
               type="password"
-              value={form.password}
+              value={form.secret}
               autoComplete="off"
-              onChange={(_e, { value }) => update({ password: value })}
+              onChange={(_e, { value }) => update({ secret: value })}
               inputId={`proxy-password-${id}`}
             />
           </ControlGroup>

@@ -42,14 +42,14 @@ describe('validateProxyForm', () => {
   it('credentials need a proxy URL, a user name and a password', () => {
     expect(validateProxyForm({ ...emptyProxyForm, credentials: 'set' })).toEqual({
       username: 'Set a proxy URL to use proxy credentials.',
-      password: 'Enter the proxy password.',
+      secret: 'Enter the proxy password.',
     });
     expect(
       validateProxyForm({
         ...emptyProxyForm,
         credentials: 'set',
         proxyUrl: 'http://p:1',
-        password: 'x',
+        secret: 'x',
       }),
     ).toEqual({
       username: 'Enter the proxy user name.',
@@ -60,7 +60,7 @@ describe('validateProxyForm', () => {
         credentials: 'set',
         proxyUrl: 'http://p:1',
         username: 'u',
-        password: 'x',
+        secret: 'x',
       }),
     ).toEqual({});
   });
@@ -77,7 +77,7 @@ it('writes the URL and path to the conf and the credentials only to the secret',
     caBundlePath: ' /ca.pem',
     credentials: 'set' as const,
     username: ' u ',
-    password: ' pw ',
+    secret: ' pw ',
   };
   expect(proxyConfParams(form)).toEqual({ proxy_url: 'http://p:1', ca_bundle_path: '/ca.pem' });
   expect(JSON.stringify(proxyConfParams(form))).not.toContain('pw');

@@ -218,7 +218,7 @@ describe('SetupService against the splunkd stand-in', () => {
       proxyUrl: 'http://p:3128',
       credentials: 'set',
       username: 'u',
-      password: 'proxy-secret-marker',
+      secret: 'proxy-secret-marker',
     });
     await h.service.saveInput(newInputForm('globex', undefined), undefined);
     await postKv(h, { _key: 'globex', account: 'globex', ok: true });
@@ -242,7 +242,7 @@ describe('SetupService against the splunkd stand-in', () => {
       caBundlePath: '/ca.pem',
       credentials: 'set',
       username: 'u',
-      password: 'pw-marker',
+      secret: 'pw-marker',
     });
     expect(h.splunkd.confText('onepassword_settings', app)).toMatch(
       /\[proxy\][\s\S]*proxy_url = http:\/\/p:3128/,
