@@ -43,7 +43,7 @@ export function nextHealth(
   context: { account: string; input: string; host: string; runStart: number; runEnd: number },
 ): HealthDocument {
   const hour = Math.floor(context.runEnd / 3600_000);
-  let hourly: Record<string, number> = {};
+  let hourly: Record<string, number>;
   try {
     hourly = previous ? (JSON.parse(previous.hourly) as Record<string, number>) : {};
   } catch {

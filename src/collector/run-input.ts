@@ -131,7 +131,7 @@ async function runStanza(
     else if (env.now() >= deadline) stopReason.value ||= 'time budget';
     return stopReason.value !== '';
   };
-  let exitCode = 0;
+  let exitCode: number;
   const output = new EventOutput(env.output, shouldStop);
   try {
     const store = await openCheckpointStore(

@@ -31,7 +31,10 @@ export function parseRequestTimeout(value: string | undefined): number {
   const raw = (value ?? '').trim();
   if (raw === '') return defaultRequestTimeoutSeconds * 1000;
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 600) {
-    throw new AddonError('config', `request_timeout_seconds must be a whole number from 1 to 600, not "${raw.slice(0, 20)}"`);
+    throw new AddonError(
+      'config',
+      `request_timeout_seconds must be a whole number from 1 to 600, not "${raw.slice(0, 20)}"`,
+    );
   }
   return Number(raw) * 1000;
 }

@@ -11,7 +11,9 @@ const replacements: Readonly<Record<string, string>> = {
 
 // Characters XML 1.0 cannot carry at all, even escaped: C0 controls other than tab/LF/CR,
 // U+FFFE/U+FFFF and unpaired surrogates (the `u` flag makes the class skip valid pairs).
+// eslint-disable-next-line no-control-regex -- these are the characters XML 1.0 forbids
 const notXmlChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/u;
+// eslint-disable-next-line no-control-regex -- as above
 const notXmlCharGlobal = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/gu;
 
 /** Escapes markup characters; replaces characters XML cannot carry with U+FFFD. For short text. */

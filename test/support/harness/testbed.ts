@@ -101,7 +101,7 @@ export interface Testbed {
   readonly checkpointDir: string;
   readonly sim: Simulator;
   readonly splunkd: Splunkd;
-  readonly env: NodeJS.ProcessEnv;
+  readonly env: Readonly<Record<string, string>>;
   addAccount(spec: AccountSpec): Promise<string>;
   /** Calls splunkd REST as admin (or with the given key); returns status and parsed JSON. */
   rest(

@@ -38,7 +38,7 @@ class FakeApi {
     this.items.push({ uuid, timestamp, raw: JSON.stringify({ uuid, timestamp, note: `<&>${i}` }) });
   }
   fetch(request: JournalRequest): Page {
-    let start = 0;
+    let start: number;
     if ('cursor' in request) {
       if (this.staleCursors) throw new AddonError('bad_request', 'stale', { status: 400 });
       start = Number(request.cursor.slice(1));
@@ -51,7 +51,11 @@ class FakeApi {
     return {
       cursor: `c${start + slice.length}`,
       hasMore: start + slice.length < this.items.length,
-      items: slice.map((i) => ({ uuid: i.uuid, raw: i.raw, timestamp: parseRfc3339(i.timestamp)! })),
+      items: slice.map((i) => ({
+        uuid: i.uuid,
+        raw: i.raw,
+        timestamp: parseRfc3339(i.timestamp)!,
+      })),
     };
   }
 }
@@ -78,7 +82,8 @@ function pipe(received: string[], opts: { chunk: number; killAfterWrites?: numbe
   let writes = 0;
   return {
     write(buffer, offset, length) {
-      if (opts.killAfterWrites !== undefined && writes >= opts.killAfterWrites) throw new Killed('killed');
+      if (opts.killAfterWrites !== undefined && writes >= opts.killAfterWrites)
+        throw new Killed('killed');
       writes++;
       const n = Math.min(length, opts.chunk);
       received.push(buffer.subarray(offset, offset + n).toString('utf8'));
@@ -97,7 +102,12 @@ function deliveredUuids(received: string[]): string[] {
     .map((e) => /&quot;uuid&quot;:&quot;|"uuid":"(U\d+)"/.exec(e)?.[1] ?? '');
 }
 
-function deps(f: Fakes, dir: string, target: OutputTarget, extra: Partial<FeedLoopDeps> = {}): FeedLoopDeps {
+function deps(
+  f: Fakes,
+  dir: string,
+  target: OutputTarget,
+  extra: Partial<FeedLoopDeps> = {},
+): FeedLoopDeps {
   const logger = createLogger(() => undefined, 'ERROR');
   return {
     feed: feeds.signinattempts,
@@ -110,7 +120,13 @@ function deps(f: Fakes, dir: string, target: OutputTarget, extra: Partial<FeedLo
     store: f.store,
     output: new EventOutput(target, () => false),
     journal: new PageJournal(join(dir, 'acme__signinattempts.journal')),
-    formatter: createEventFormatter({ stanza: 's', index: 'i', sourcetype: 'st', source: 'src', host: 'h' }),
+    formatter: createEventFormatter({
+      stanza: 's',
+      index: 'i',
+      sourcetype: 'st',
+      source: 'src',
+      host: 'h',
+    }),
     logger,
     now: () => Date.parse('2026-11-22T00:00:00Z'),
     shouldStop: () => false,
@@ -139,9 +155,15 @@ describe('runFeed', () => {
     await runFeed(deps(f, dir, pipe(f.received, { chunk: 1 << 20 })));
     f.api.add(3); // ingested now, timestamped in the past
     f.api.items[f.api.items.length - 1]!.uuid = 'U99999';
-    f.api.items[f.api.items.length - 1]!.raw = JSON.stringify({ uuid: 'U99999', timestamp: f.api.items[3]!.timestamp });
+    f.api.items[f.api.items.length - 1]!.raw = JSON.stringify({
+      uuid: 'U99999',
+      timestamp: f.api.items[3]!.timestamp,
+    });
     await runFeed(deps(f, dir, pipe(f.received, { chunk: 1 << 20 })));
-    expect(deliveredUuids(f.received)).toEqual([...f.api.items.slice(0, 5).map((i) => i.uuid), 'U99999']);
+    expect(deliveredUuids(f.received)).toEqual([
+      ...f.api.items.slice(0, 5).map((i) => i.uuid),
+      'U99999',
+    ]);
   });
 
   it.each([1, 2, 3, 5, 8, 13, 21, 34])(
@@ -149,9 +171,13 @@ describe('runFeed', () => {
     async (killAfter) => {
       for (const chunk of [7, 64, 300, 1 << 20]) {
         const f: Fakes = { api: new FakeApi(23), store: new MemoryStore(), received: [] };
-        let r = await runFeed(deps(f, dir, pipe(f.received, { chunk, killAfterWrites: killAfter })));
+        let r = await runFeed(
+          deps(f, dir, pipe(f.received, { chunk, killAfterWrites: killAfter })),
+        );
         for (let reruns = 0; r.error && reruns < 100; reruns++) {
-          r = await runFeed(deps(f, dir, pipe(f.received, { chunk, killAfterWrites: killAfter + reruns })));
+          r = await runFeed(
+            deps(f, dir, pipe(f.received, { chunk, killAfterWrites: killAfter + reruns })),
+          );
         }
         expect(r.error).toBeUndefined();
         expect(deliveredUuids(f.received)).toEqual(f.api.items.map((i) => i.uuid));
