@@ -136,7 +136,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const launcher = join(appDir, 'bin', schemeName);
   const checkpointDir = join(splunkHome, 'var', 'lib', 'splunk', 'modinputs', schemeName);
   mkdirSync(checkpointDir, { recursive: true });
-  const env: NodeJS.ProcessEnv = {
+  const env: Record<string, string> = {
     SPLUNK_HOME: splunkHome,
     PATH: pathWithoutNode(dir),
     LANG: 'C.UTF-8',
