@@ -285,9 +285,17 @@ export async function startEventsApiSimulator(options: SimulatorOptions = {}): P
     revokeToken: (token) => {
       tokens.revoke(token);
     },
-    addAccount: (request) =>
-      newAccount(`account:${accounts.size}`, request?.accountUuid, request?.counts, defaultCount)
-        .accountUuid,
+    addAccount: (request) => {
+      if (request?.accountUuid !== undefined && accounts.has(request.accountUuid)) {
+        throw new RangeError(`account ${request.accountUuid} exists already`);
+      }
+      return newAccount(
+        `account:${accounts.size}`,
+        request?.accountUuid,
+        request?.counts,
+        defaultCount,
+      ).accountUuid;
+    },
     addEvents: (feed, n, request) =>
       addEvents(
         existingAccount(request?.accountUuid),

@@ -142,6 +142,31 @@ describe('lifecycle', () => {
   });
 });
 
+describe('determinism', () => {
+  test('the same seed and clock give the same account and events; another seed does not', async () => {
+    const now = (): number => Date.parse('2026-01-01T00:00:00Z');
+    const options = { counts: { signinattempts: 40, itemusages: 40, auditevents: 40 }, now };
+    const [a, b, c] = await Promise.all([
+      startEventsApiSimulator({ seed: 'same', ...options }),
+      startEventsApiSimulator({ seed: 'same', ...options }),
+      startEventsApiSimulator({ seed: 'other', ...options }),
+    ]);
+    try {
+      expect(b.accountUuid).toBe(a.accountUuid);
+      expect(c.accountUuid).not.toBe(a.accountUuid);
+      for (const feed of ['signinattempts', 'itemusages', 'auditevents'] as const) {
+        expect(b.allItems(feed)).toEqual(a.allItems(feed));
+        expect(b.addEvents(feed, 3)).toEqual(a.addEvents(feed, 3));
+        expect(c.allItems(feed).map((i) => i.raw)).not.toEqual(a.allItems(feed).map((i) => i.raw));
+      }
+      const extra = a.addAccount({ counts: { signinattempts: 1 } });
+      expect(() => a.addAccount({ accountUuid: extra })).toThrow(RangeError);
+    } finally {
+      await Promise.all([a.stop(), b.stop(), c.stop()]);
+    }
+  });
+});
+
 describe('latency', () => {
   test('a fixed latency trips a client timeout shorter than it', async () => {
     const slow = await startEventsApiSimulator({ seed: 'slow', ...small, latencyMs: 1500 });
