@@ -126,13 +126,14 @@ async function runStanza(
       outcomes.push({ feed, events: 0, lastEventTime: 0, error, caughtUp: false });
   }
   const stopReason = { value: '' };
+  const output: EventOutput = new EventOutput(env.output, () => shouldStop());
   const shouldStop = (): boolean => {
-    if (env.signal.aborted) stopReason.value ||= 'signal';
+    if (output.broken) stopReason.value ||= 'closed stream';
+    else if (env.signal.aborted) stopReason.value ||= 'signal';
     else if (env.now() >= deadline) stopReason.value ||= 'time budget';
     return stopReason.value !== '';
   };
   let exitCode: number;
-  const output = new EventOutput(env.output, shouldStop);
   try {
     const store = await openCheckpointStore(
       kv,

@@ -62,6 +62,8 @@ export class EventOutput {
   private opened = false;
   private queue: Promise<unknown> = Promise.resolve();
   bytesWritten = 0;
+  /** Set once splunkd has closed the stream; nothing more can be delivered this run. */
+  broken = false;
 
   constructor(
     private readonly target: OutputTarget,
@@ -89,7 +91,13 @@ export class EventOutput {
         end = cuts[next] ?? buffer.length;
       }
       if (offset >= end) return offset;
-      const n = this.target.write(buffer, offset, end - offset);
+      let n: number;
+      try {
+        n = this.target.write(buffer, offset, end - offset);
+      } catch (error) {
+        if (error instanceof AddonError && error.errorClass === 'output') this.broken = true;
+        throw error;
+      }
       if (n > 0) {
         offset += n;
         this.bytesWritten += n;
@@ -136,7 +144,7 @@ export class EventOutput {
   /** Ends the stream (only after at least one event, so an idle run prints nothing). */
   close(): Promise<void> {
     return this.serial(async () => {
-      if (!this.opened) return;
+      if (!this.opened || this.broken) return;
       await this.writeAll(Buffer.from(streamClose), 'unstoppable');
       this.opened = false;
     });
