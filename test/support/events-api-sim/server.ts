@@ -168,9 +168,21 @@ export class SimulatorServer {
     req.on('error', () => undefined);
     req.on('end', () => {
       const tooLarge = size > maxBodyBytes;
-      this.respond(req, res, Buffer.concat(chunks).toString('utf8'), tooLarge).catch(() => {
-        res.destroy();
-      });
+      this.respond(req, res, Buffer.concat(chunks).toString('utf8'), tooLarge).catch(
+        (error: unknown) => {
+          // A bug in the simulator must show up in the test, not pass for a network fault.
+          if (res.headersSent) {
+            res.destroy();
+            return;
+          }
+          const message = error instanceof Error ? error.message : String(error);
+          res.writeHead(500, {
+            'content-type': 'text/plain; charset=utf-8',
+            [reasonHeader]: 'simulator_bug',
+          });
+          res.end(`simulator bug: ${message}\n`);
+        },
+      );
     });
   }
 
