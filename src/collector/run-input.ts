@@ -3,7 +3,7 @@
  * time, then exits; splunkd schedules the next run by `interval`.
  */
 import { join } from 'node:path';
-import { schemeName } from '../core/app-identity';
+import { schemeName, settingsConf } from '../core/app-identity';
 import { AddonError, describeError, errorClassOf } from '../core/errors';
 import { feeds as feedTable } from '../core/feeds';
 import { defaultBudget, RateBudget } from '../core/rate-budget';
@@ -12,7 +12,8 @@ import { parseInputConfig, type InputConfig } from '../config/input-config';
 import { checkpointKey, openCheckpointStore, type Checkpoint } from '../delivery/checkpoint-store';
 import { EventOutput, type OutputTarget } from '../delivery/event-output';
 import { PageJournal } from '../delivery/page-journal';
-import type { Logger } from '../log/logger';
+import { parseLogLevel, type Logger } from '../log/logger';
+import { readConfStanza } from '../splunk/conf';
 import { createEventFormatter } from '../splunk/event-format';
 import type { InputDefinition } from '../splunk/input-definition';
 import { KvStore } from '../splunk/kvstore';
@@ -81,6 +82,11 @@ async function runStanza(
     splunkHome: env.splunkHome,
     logger,
   });
+  if (!config.logLevelExplicit) {
+    const global = await readConfStanza(splunkd, settingsConf, 'logging').catch(() => undefined);
+    const level = parseLogLevel(global?.['log_level']);
+    if (level) logger.setLevel(level);
+  }
   const kv = new KvStore(
     splunkd,
     undefined,

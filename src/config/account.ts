@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { accountsConf, settingsConf } from '../core/app-identity';
 import { AddonError, describeError } from '../core/errors';
 import { checkCustomEndpoint } from '../events-api/endpoint';
+import { checkProxyUrl } from './proxy-url';
 import { readConfStanza } from '../splunk/conf';
 import { readSecret } from '../splunk/passwords';
 import type { SplunkdClient } from '../splunk/splunkd-client';
@@ -70,32 +71,11 @@ export function parseAccountSecret(secret: string): {
   return { token: parsed.data.token.trim(), endpoint: parsed.data.endpoint?.trim() || undefined };
 }
 
-/** Checks a proxy URL: http or https, credentials kept out of the URL. Pure. */
-export function checkProxyUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new AddonError(
-      'config',
-      `proxy_url "${value.slice(0, 60)}" is not a URL; use http://host:port or https://host:port`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new AddonError(
-      'config',
-      `proxy_url must start with http:// or https://, not ${url.protocol}//`,
-    );
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new AddonError(
-      'config',
-      'proxy_url must not contain credentials; store them on the setup page (they are kept in storage/passwords)',
-    );
-  }
-  if (url.pathname !== '/' && url.pathname !== '')
-    throw new AddonError('config', 'proxy_url must not have a path');
-  return url.origin;
+/** The proxy URL's origin; an AddonError naming the problem when it is unusable. */
+export function requireProxyUrl(value: string): string {
+  const problem = checkProxyUrl(value);
+  if (problem !== undefined) throw new AddonError('config', `proxy_url: ${problem}`);
+  return new URL(value.trim()).origin;
 }
 
 function readCaBundle(path: string): string {
@@ -129,7 +109,7 @@ export async function loadAccount(
   const globalProxy = (await readConfStanza(splunkd, settingsConf, 'proxy')) ?? {};
   const general = (await readConfStanza(splunkd, settingsConf, 'general')) ?? {};
   const proxyRaw = (conf['proxy_url'] ?? '').trim() || (globalProxy['proxy_url'] ?? '').trim();
-  const proxyUrl = proxyRaw === '' ? undefined : checkProxyUrl(proxyRaw);
+  const proxyUrl = proxyRaw === '' ? undefined : requireProxyUrl(proxyRaw);
   let proxyUsername: string | undefined;
   let proxyPassword: string | undefined;
   if (proxyUrl) {

@@ -26,6 +26,8 @@ export interface InputConfig {
   readonly limit: number;
   readonly maxRunSeconds: number;
   readonly logLevel: LogLevel;
+  /** False when the stanza leaves log_level empty: the global [logging] level then applies. */
+  readonly logLevelExplicit: boolean;
   readonly index: string;
   readonly host: string;
   readonly disabled: boolean;
@@ -174,6 +176,7 @@ export function parseInputConfig(
     limit: data.limit,
     maxRunSeconds: data.max_run_seconds,
     logLevel: data.log_level,
+    logLevelExplicit: (flat['log_level'] ?? '').trim() !== '',
     index: data.index,
     host: (data.host ?? '').trim() || serverHost,
     disabled: isTrue(data.disabled),

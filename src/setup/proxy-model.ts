@@ -3,6 +3,9 @@
  * (onepassword_accounts.conf). Proxy credentials never go into a .conf file: they are kept in
  * storage/passwords as `proxy:<account>` / `proxy:_global`.
  */
+import { checkProxyUrl } from '../config/proxy-url';
+
+export { checkProxyUrl };
 
 export interface ProxyForm {
   readonly proxyUrl: string;
@@ -26,27 +29,6 @@ export const emptyProxyForm: ProxyForm = {
 };
 
 export type ProxyField = 'proxyUrl' | 'caBundlePath' | 'username' | 'secret';
-
-export function checkProxyUrl(value: string): string | undefined {
-  const text = value.trim();
-  if (text === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return `"${text}" is not a URL. Use http://host:port or https://host:port.`;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return 'The proxy URL must start with http:// or https://.';
-  }
-  if (url.username !== '' || url.password !== '') {
-    return 'Do not put credentials in the proxy URL: it is stored in a .conf file in clear text. Use the user name and password fields, which are kept in storage/passwords.';
-  }
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
-    return 'The proxy URL is scheme, host and port only, without a path or query.';
-  }
-  return undefined;
-}
 
 /** Absolute path on the Splunk host (POSIX or Windows); existence is checked by the input itself. */
 export function checkCaBundlePath(value: string): string | undefined {

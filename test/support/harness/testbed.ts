@@ -146,7 +146,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const splunkd = await startSplunkd({
     collections: [checkpointCollection, healthCollection, accountStatusCollection, leaseCollection],
     checkpointDir,
-    validateWith: { command: launcher, args: ['--validate-arguments'], env },
+    validateWith: { command: launcher, env },
     ...options.splunkd,
   });
   await splunkd.writeSplunkHome(splunkHome);

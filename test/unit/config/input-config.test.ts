@@ -1,6 +1,6 @@
 import { parseInputConfig } from '../../../src/config/input-config';
 import {
-  checkProxyUrl,
+  requireProxyUrl,
   parseAccountSecret,
   parseRequestTimeout,
 } from '../../../src/config/account';
@@ -79,16 +79,16 @@ describe('account settings', () => {
 
   it.each([
     ['ftp://proxy:21', /must start with http/],
-    ['http://u:p@proxy:3128', /must not contain credentials/],
+    ['http://u:p@proxy:3128', /Do not put credentials in the proxy URL/],
     ['proxy:3128', /must start with http|not a URL/],
-    ['http://proxy:3128/path', /must not have a path/],
+    ['http://proxy:3128/path', /without a path/],
   ])('rejects the proxy URL %s', (url, message) => {
-    expect(() => checkProxyUrl(url)).toThrow(message);
+    expect(() => requireProxyUrl(url)).toThrow(message);
   });
 
   it('accepts http and https proxies', () => {
-    expect(checkProxyUrl('http://proxy.corp:3128')).toBe('http://proxy.corp:3128');
-    expect(checkProxyUrl('https://proxy.corp')).toBe('https://proxy.corp');
+    expect(requireProxyUrl('http://proxy.corp:3128')).toBe('http://proxy.corp:3128');
+    expect(requireProxyUrl('https://proxy.corp')).toBe('https://proxy.corp');
   });
 
   it('bounds the request timeout', () => {
