@@ -67,9 +67,8 @@ export const inputParams: readonly InputParam[] = [
     name: 'log_level',
     title: 'Log level',
     description:
-      'DEBUG, INFO, WARN or ERROR. Lines go to splunkd.log through stderr, each with its level.',
+      'DEBUG, INFO, WARN or ERROR. Empty: the global level set on the Logging tab (INFO unless changed). Lines go to splunkd.log through stderr, each with its level.',
     dataType: 'string',
     requiredOnCreate: false,
-    defaultValue: defaultLogLevel,
   },
 ];
