@@ -1,7 +1,7 @@
 import { chmod, copyFile, link, lstat, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { appEntries, exclusionReason, isExecutable } from './allowlist.js';
-import { BuildError } from './errors.js';
+import { appEntries, exclusionReason, isExecutable } from './allowlist';
+import { BuildError } from './errors';
 
 async function lstatOrUndefined(file: string) {
   try {

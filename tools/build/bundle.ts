@@ -1,7 +1,7 @@
 import { build, type BuildFailure, type BuildOptions } from 'esbuild';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { BuildError } from './errors.js';
+import { BuildError } from './errors';
 
 /** Where the modular input's bundle lives inside the app; the launchers run this file. */
 export const inputBundlePath = 'bin/app/onepassword_events.js';

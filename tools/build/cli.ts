@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runBuild, type BuildOptions } from './build.js';
-import { BuildError } from './errors.js';
-import { platformIds } from './platforms.js';
+import { runBuild, type BuildOptions } from './build';
+import { BuildError } from './errors';
+import { platformIds } from './platforms';
 
 const usage = `Usage: node build.mjs [options]
 

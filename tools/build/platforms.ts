@@ -1,4 +1,4 @@
-import { BuildError } from './errors.js';
+import { BuildError } from './errors';
 
 /**
  * The platform table: one .spl per row, each carrying exactly one Node runtime. The launchers

@@ -1,5 +1,5 @@
-import { BuildError } from './errors.js';
-import { platformIds, platforms, type PlatformId } from './platforms.js';
+import { BuildError } from './errors';
+import { platformIds, platforms, type PlatformId } from './platforms';
 
 /** One runtime package as pinned in package.json and recorded in package-lock.json. */
 export interface PinnedPackage {

@@ -4,7 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { BuildError } from './errors.js';
+import { BuildError } from './errors';
 
 export interface SplOptions {
   /** Seconds since the epoch recorded as every entry's mtime, so rebuilds are byte-identical. */
