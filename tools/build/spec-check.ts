@@ -51,7 +51,8 @@ export function readSpecEntries(specText: string, scheme: string): SpecEntry[] {
 
 /**
  * Lists every way the spec disagrees with the parameter table: undocumented, unknown, without a
- * description, or with a default different from the one the input applies. Empty means in sync.
+ * description, or with a default different from the one the input applies (a parameter with a
+ * default must state exactly it). Empty means in sync.
  */
 export function specProblems(
   specText: string,
@@ -70,11 +71,19 @@ export function specProblems(
     if (entry.comments.filter((comment) => !/^Default:/i.test(comment)).length === 0) {
       problems.push(`${param.name} has no description`);
     }
-    const expected = param.defaultValue ?? 'none';
-    if (entry.defaultValue !== expected) {
+    if (param.defaultValue !== undefined && entry.defaultValue !== param.defaultValue) {
       problems.push(
-        `${param.name} states default ${entry.defaultValue ?? '(nothing)'}, the input uses ${expected}`,
+        `${param.name} states default ${entry.defaultValue ?? '(nothing)'}, the input uses ${param.defaultValue}`,
       );
+    }
+    // Without a default, the spec may say so ("Default: none", "Default: empty …") or stay silent,
+    // but must not promise a value the input does not apply.
+    if (
+      param.defaultValue === undefined &&
+      entry.defaultValue !== undefined &&
+      !/^(none|empty)\b/i.test(entry.defaultValue)
+    ) {
+      problems.push(`${param.name} states default ${entry.defaultValue}, the input has none`);
     }
   }
   for (const entry of entries) {

@@ -70,6 +70,30 @@ describe('specProblems', () => {
     ]);
   });
 
+  it('fails when a parameter with a default does not state it', () => {
+    const limit = inputParams.filter((param) => param.name === 'limit');
+    const text = '[onepassword_events://<name>]\nlimit = <integer>\n* Events per page.\n';
+    expect(specProblems(text, schemeName, limit)).toEqual([
+      'limit states default (nothing), the input uses 1000',
+    ]);
+  });
+
+  it('accepts no default, "none" or "empty" for a parameter without one, but no invented value', () => {
+    const account = inputParams.filter((param) => param.name === 'account');
+    const spec = (defaultLine: string) =>
+      ['[onepassword_events://<name>]', 'account = <string>', '* Which account.', defaultLine].join(
+        '\n',
+      );
+    expect(specProblems(spec(''), schemeName, account)).toEqual([]);
+    expect(specProblems(spec('* Default: none'), schemeName, account)).toEqual([]);
+    expect(specProblems(spec('* Default: empty (the global level)'), schemeName, account)).toEqual(
+      [],
+    );
+    expect(specProblems(spec('* Default: main'), schemeName, account)).toEqual([
+      'account states default main, the input has none',
+    ]);
+  });
+
   it('fails when an entry has no description', () => {
     const text = '[onepassword_events://<name>]\naccount = <string>\n* Default: none\n';
     const account = inputParams.filter((param) => param.name === 'account');
