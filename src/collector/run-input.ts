@@ -21,6 +21,8 @@ import { SplunkdClient } from '../splunk/splunkd-client';
 import { missingScopes, openAccountSession, scopeError } from './account-session';
 import { runFeed, type FeedRunResult } from './feed-loop';
 import { writeHealth, type FeedOutcome } from './health';
+import { guardLease, LeaseManager, type LeaseGuard } from './lease';
+import { leaseTtlMs } from '../core/lease-decision';
 
 export interface RunEnvironment {
   readonly logger: Logger;
@@ -137,9 +139,11 @@ async function runStanza(
     if (output.broken) stopReason.value ||= 'closed stream';
     else if (env.signal.aborted) stopReason.value ||= 'signal';
     else if (env.now() >= deadline) stopReason.value ||= 'time budget';
+    else if (guard?.lost()) stopReason.value ||= 'lease lost';
     return stopReason.value !== '';
   };
   let exitCode: number;
+  let guard: LeaseGuard | undefined;
   try {
     const store = await openCheckpointStore(
       kv,
@@ -147,6 +151,27 @@ async function runStanza(
       checkpointKey(config.account, 'budget'),
       logger,
     );
+    if (store.kind === 'kvstore') {
+      // Several search-head cluster members run this input; the lease lets exactly one collect.
+      const ttl = leaseTtlMs(config.intervalSeconds);
+      const member = definition.serverHost || 'unknown-member';
+      const manager = new LeaseManager(kv, config.account, member, ttl, env.now);
+      const outcome = await manager.acquire();
+      if (!outcome.held) {
+        logger.info(
+          'another member holds the collection lease for this account; nothing to do here',
+          {
+            holder: outcome.holder.owner,
+            generation: outcome.holder.generation,
+            expires_in_s: Math.max(0, Math.round((outcome.holder.expires_at - env.now()) / 1000)),
+          },
+        );
+        return 0;
+      }
+      if (outcome.claimed)
+        logger.info('took the collection lease', { member, generation: outcome.lease.generation });
+      guard = guardLease(manager, ttl, (reason) => logger.warn(`stopping: ${reason}`));
+    }
     const budgetDoc = await store.load(checkpointKey(config.account, 'budget'));
     let history = {};
     try {
@@ -174,7 +199,8 @@ async function runStanza(
           input: config.name,
           limit: config.limit,
           startTime: config.startTime,
-          generation: 0,
+          generation: guard?.generation ?? 0,
+          ...(guard ? { beforeCommit: guard.beforeCommit } : {}),
           fetchPage: (request) =>
             withRetry(
               async () => {
@@ -225,12 +251,12 @@ async function runStanza(
       events_total: 0,
       pages_total: 0,
       updated_at: Math.floor(env.now() / 1000),
-      generation: 0,
+      generation: guard?.generation ?? 0,
       budget_history: JSON.stringify(budget.history()),
       schema_version: 1,
     };
     await store
-      .save(budgetCheckpoint)
+      .save(budgetCheckpoint, guard?.renewalDocuments() ?? [])
       .catch((error: unknown) =>
         logger.warn(`could not save the rate budget: ${describeError(error)}`),
       );
@@ -243,6 +269,7 @@ async function runStanza(
       outcomes.push({ feed, events: 0, lastEventTime: 0, error, caughtUp: false });
     exitCode = error instanceof AddonError && error.errorClass === 'output' ? 1 : 0;
   } finally {
+    guard?.close();
     await writeHealth(kv, outcomes, healthContext(), logger);
     await session.client.close().catch(() => undefined);
     await splunkd.close().catch(() => undefined);

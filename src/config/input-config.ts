@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AddonError } from '../core/errors';
 import { feedIds, isFeedId, type FeedId } from '../core/feeds';
+import { intervalSecondsOf } from '../core/lease-decision';
 import { resolveStartTime } from '../core/timestamp';
 import { parseLogLevel, type LogLevel } from '../log/logger';
 import {
@@ -31,6 +32,8 @@ export interface InputConfig {
   readonly index: string;
   readonly host: string;
   readonly disabled: boolean;
+  /** splunkd's `interval` for this stanza, in seconds (cron schedules count as 60). */
+  readonly intervalSeconds: number;
 }
 
 /** Account names become storage/passwords usernames, KV keys and file names: keep them plain. */
@@ -180,5 +183,6 @@ export function parseInputConfig(
     index: data.index,
     host: (data.host ?? '').trim() || serverHost,
     disabled: isTrue(data.disabled),
+    intervalSeconds: intervalSecondsOf(flat['interval']),
   };
 }

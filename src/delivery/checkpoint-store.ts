@@ -39,7 +39,8 @@ export function checkpointKey(account: string, feed: FeedId | 'budget'): string 
 export interface CheckpointStore {
   readonly kind: 'kvstore' | 'file';
   load(key: string): Promise<Checkpoint | undefined>;
-  save(checkpoint: Checkpoint): Promise<void>;
+  /** Saves the checkpoint; `alongside` documents (KV only) go in the same batch_save call. */
+  save(checkpoint: Checkpoint, alongside?: readonly KvDocument[]): Promise<void>;
 }
 
 export class KvCheckpointStore implements CheckpointStore {
@@ -52,8 +53,8 @@ export class KvCheckpointStore implements CheckpointStore {
     return (await this.kv.get(checkpointCollection, key)) as Checkpoint | undefined;
   }
 
-  async save(checkpoint: Checkpoint): Promise<void> {
-    await this.kv.save(checkpointCollection, [checkpoint as unknown as KvDocument]);
+  async save(checkpoint: Checkpoint, alongside: readonly KvDocument[] = []): Promise<void> {
+    await this.kv.save(checkpointCollection, [checkpoint as unknown as KvDocument, ...alongside]);
     if (!this.verified) {
       // Read the first write of a run back: a KV store that acknowledges but does not persist
       // (a failure seen on Splunk Cloud by another vendor) must not go unnoticed.
@@ -150,6 +151,6 @@ export async function openCheckpointStore(
       }
       return fromKv;
     },
-    save: (checkpoint) => kvStore.save(checkpoint),
+    save: (checkpoint, alongside) => kvStore.save(checkpoint, alongside),
   };
 }
