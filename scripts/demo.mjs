@@ -98,7 +98,9 @@ async function main() {
     );
 
     rule('Checkpoints in the KV store (collection onepassword_checkpoints)');
-    for (const d of bed.kvDocs('onepassword_checkpoints').filter((x) => x.feed !== 'budget')) {
+    for (const d of bed
+      .kvDocs('onepassword_checkpoints')
+      .filter((x) => x.feed && x.feed !== 'budget')) {
       say(
         `${d._key}: cursor=${String(d.cursor).slice(0, 24)}… events_total=${d.events_total} pages_total=${d.pages_total}`,
       );

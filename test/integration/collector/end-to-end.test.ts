@@ -50,7 +50,10 @@ describe('packaged input end to end', () => {
     ).toBe(true);
     const checkpoints = bed.kvDocs('onepassword_checkpoints');
     expect(
-      checkpoints.filter((d) => String(d['_key']).startsWith('acme__') && d['feed'] !== 'budget'),
+      checkpoints.filter(
+        (d) =>
+          String(d['_key']).startsWith('acme__') && d['feed'] !== 'budget' && d['kind'] !== 'lease',
+      ),
     ).toHaveLength(3);
 
     bed.sim.addEvents('itemusages', 7);
