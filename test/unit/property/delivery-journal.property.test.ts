@@ -1,0 +1,183 @@
+/**
+ * Properties of the exactly-once write path (src/delivery): whenever the process dies, the journal
+ * must say exactly how many whole events splunkd holds, and a crash while the journal is being
+ * rewritten must not forget what an earlier run delivered.
+ */
+import fc from 'fast-check';
+import fs from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventOutput, type OutputTarget } from '../../../src/delivery/event-output';
+import { PageJournal, readJournal } from '../../../src/delivery/page-journal';
+import { createEventFormatter, streamOpen } from '../../../src/splunk/event-format';
+import { readStream } from './xml-reader';
+
+const formatter = createEventFormatter({
+  stanza: 'onepassword_events://acme',
+  index: 'onepassword',
+  sourcetype: '1password:insights:item_usages',
+  source: 'onepassword_events://acme',
+  host: 'sh1',
+});
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'journal-property-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * A pipe that accepts exactly `accepted` bytes of the page (after the stream header) in chunks of
+ * the given sizes and then stays full for good: the state in which a SIGKILL finds a writer whose
+ * reader is slow. Resolves once the writer is stuck.
+ */
+function stuckPipe(accepted: number, chunks: readonly number[]) {
+  const written: Buffer[] = [];
+  let total = 0;
+  let budget = streamOpen.length + accepted;
+  let chunk = 0;
+  let stuck!: () => void;
+  const whenStuck = new Promise<void>((resolve) => (stuck = resolve));
+  const target: OutputTarget = {
+    write(buffer, offset, length) {
+      const size = chunks.length === 0 ? length : (chunks[chunk++ % chunks.length] ?? length);
+      const n = Math.min(length, budget, Math.max(1, size));
+      if (n <= 0) return 0;
+      written.push(Buffer.from(buffer.subarray(offset, offset + n)));
+      total += n;
+      budget -= n;
+      return n;
+    },
+    waitWritable() {
+      if (budget <= 0) {
+        stuck();
+        return new Promise<void>(() => undefined); // never writable again: the process is killed here
+      }
+      return Promise.resolve();
+    },
+  };
+  return { target, whenStuck, bytes: () => Buffer.concat(written, total).toString('utf8') };
+}
+
+/** Small items (multi-byte characters and markup included) keep counterexamples readable. */
+const page = fc
+  .array(fc.string({ unit: 'grapheme', maxLength: 12 }), { minLength: 1, maxLength: 6 })
+  .map((texts) =>
+    texts.map((text, i) =>
+      formatter.format(
+        `${1_767_225_600 + i}`,
+        JSON.stringify({ uuid: `u${i}`, text: `${text}<&` }),
+      ),
+    ),
+  );
+
+/** Where the pipe fills up: anywhere, or a few bytes around an event's end (the sharp edges). */
+const cut = (events: readonly string[]) => {
+  const ends: number[] = [];
+  let total = 0;
+  for (const e of events) ends.push((total += Buffer.byteLength(e)));
+  return fc.oneof(
+    fc.integer({ min: 0, max: total - 1 }),
+    fc
+      .tuple(fc.integer({ min: 0, max: ends.length - 1 }), fc.integer({ min: -12, max: 2 }))
+      .map(([i, delta]) => Math.min(total - 1, Math.max(0, (ends[i] ?? 0) + delta))),
+  );
+};
+
+describe('delivery journal (property)', () => {
+  it('counts exactly the events a stream reader holds complete when the writer dies', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        page.chain((events) =>
+          fc.tuple(
+            fc.constant(events),
+            cut(events),
+            fc.array(fc.integer({ min: 1, max: 70_000 }), { maxLength: 4 }),
+          ),
+        ),
+        async ([events, accepted, chunks]) => {
+          const journal = new PageJournal(join(dir, `count-${run++}.journal`));
+          const uuids = events.map((_e, i) => `uuid-${i}`);
+          journal.begin({ cursor: 'c1' }, uuids);
+          const pipe = stuckPipe(accepted, chunks);
+          const output = new EventOutput(pipe.target, () => false);
+          void output.writePage(events, journal);
+          await pipe.whenStuck;
+          // What splunkd holds: the complete <event> elements in the bytes that reached the pipe.
+          const held = readStream(pipe.bytes(), { partial: true }).length;
+          const record = readJournal(journal.path);
+          journal.close();
+          expect(record?.delivered).toBe(held);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('does not count an event before its newline while splunkd already holds it (example)', async () => {
+    const events = [formatter.format('1', '{"uuid":"u0"}'), formatter.format('2', '{"uuid":"u1"}')];
+    const journal = new PageJournal(join(dir, 'newline.journal'));
+    journal.begin({ cursor: 'c1' }, ['u0', 'u1']);
+    // The pipe takes the first event up to and including `</event>`, but not the `\n` after it.
+    const pipe = stuckPipe(Buffer.byteLength(events[0] ?? '') - 1, []);
+    void new EventOutput(pipe.target, () => false).writePage(events, journal);
+    await pipe.whenStuck;
+    expect(pipe.bytes().endsWith('</event>')).toBe(true);
+    expect(readStream(pipe.bytes(), { partial: true })).toHaveLength(1);
+    // A run killed now resends u0 although splunkd has it: a duplicate.
+    expect(readJournal(journal.path)?.delivered).toBe(1);
+    journal.close();
+  });
+
+  it('keeps what an earlier run delivered when a crash interrupts the rewrite of the journal', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 40 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.nat(),
+        (pageSize, deliveredSeed, crashSeed) => {
+          const delivered = 1 + (deliveredSeed % (pageSize - 1));
+          const path = join(dir, `rewrite-${pageSize}-${deliveredSeed}-${crashSeed}.journal`);
+          const uuids = Array.from({ length: pageSize }, (_v, i) => `uuid-${i}`);
+          // Run 1 wrote `delivered` events of the page from cursor c1, then was killed.
+          const first = new PageJournal(path);
+          first.begin({ cursor: 'c1' }, uuids);
+          first.progress(delivered);
+          first.close();
+          // Run 2 resumes the same page and rewrites the journal; it dies after `crashAt` bytes.
+          const size = fs.statSync(path).size;
+          const crashAt = crashSeed % size;
+          const killed = new Error('SIGKILL');
+          const realWrite = fs.writeSync;
+          let budget = crashAt;
+          const spy = jest.spyOn(fs, 'writeSync').mockImplementation(((
+            fd: number,
+            buffer: Buffer,
+            offset: number,
+            length: number,
+            position: number,
+          ) => {
+            if (budget <= 0) throw killed;
+            const n = Math.min(length, budget);
+            budget -= n;
+            return realWrite(fd, buffer, offset, n, position);
+          }) as typeof fs.writeSync);
+          try {
+            const second = new PageJournal(path);
+            expect(() => second.begin({ cursor: 'c1' }, uuids, delivered)).toThrow();
+            second.close();
+          } finally {
+            spy.mockRestore();
+          }
+          // Run 3 must still know that `delivered` events of page c1 reached splunkd.
+          const record = readJournal(path);
+          expect(record?.from).toEqual({ cursor: 'c1' });
+          expect(record?.delivered).toBeGreaterThanOrEqual(delivered);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
