@@ -2,4 +2,4 @@
 export { fileLines, levels, runPackaged, StreamReader } from './run-packaged';
 export type { Level, RunOptions, RunResult, StreamedEvent } from './run-packaged';
 export { ensurePackage, packageVersion, pathWithoutNode, repoRoot, startTestbed } from './testbed';
-export type { AccountSpec, Testbed, TestbedOptions } from './testbed';
+export type { AccountSpec, Member, Testbed, TestbedOptions } from './testbed';

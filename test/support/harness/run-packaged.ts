@@ -55,6 +55,8 @@ export interface RunOptions {
   /** Slow reader: pause stdout for this many ms after each chunk (backpressure). */
   readonly readerDelayMs?: number;
   readonly timeoutMs?: number;
+  /** Receives the child right after spawn (e.g. to SIGSTOP/SIGCONT it). */
+  readonly onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }
 
 /** Incremental reader of splunkd's XML stream. */
@@ -161,6 +163,7 @@ export function runPackaged(options: RunOptions): Promise<RunResult> {
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let killed = false;

@@ -110,14 +110,32 @@ export interface Testbed {
     form?: Record<string, string>,
     sessionKey?: string,
   ): Promise<{ status: number; body: string }>;
-  inputXml(name: string, params: Record<string, string>, sessionKey?: string): string;
+  inputXml(
+    name: string,
+    params: Record<string, string>,
+    sessionKey?: string,
+    member?: Member,
+  ): string;
   run(
+    name: string,
+    params: Record<string, string>,
+    options?: Partial<RunOptions>,
+  ): Promise<RunResult>;
+  /** Runs the input as another search-head cluster member would: its own host name and local disk. */
+  runAs(
+    member: string,
     name: string,
     params: Record<string, string>,
     options?: Partial<RunOptions>,
   ): Promise<RunResult>;
   kvDocs(collection: string): Record<string, unknown>[];
   stop(): Promise<void>;
+}
+
+/** A search-head cluster member: splunkd's server_host and its own checkpoint_dir. */
+export interface Member {
+  readonly serverHost: string;
+  readonly checkpointDir: string;
 }
 
 export interface TestbedOptions {
@@ -169,12 +187,12 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   };
 
   const ns = `/servicesNS/nobody/${appId}`;
-  const inputXml: Testbed['inputXml'] = (name, params, sessionKey) =>
+  const inputXml: Testbed['inputXml'] = (name, params, sessionKey, member) =>
     buildInputDefinitionXml({
-      serverHost: 'testbed-host',
+      serverHost: member?.serverHost ?? 'testbed-host',
       serverUri: splunkd.url,
       sessionKey: sessionKey ?? splunkd.systemSessionKey,
-      checkpointDir,
+      checkpointDir: member?.checkpointDir ?? checkpointDir,
       stanzas: [
         {
           name: `${schemeName}://${name}`,
@@ -226,6 +244,15 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
         cwd: splunkHome,
         ...runOptions,
       });
+    },
+    runAs(member, name, params, runOptions = {}) {
+      const memberDir = join(dir, 'members', member);
+      mkdirSync(memberDir, { recursive: true });
+      const stdin = inputXml(name, params, undefined, {
+        serverHost: member,
+        checkpointDir: memberDir,
+      });
+      return runPackaged({ launcher, env, stdin, cwd: splunkHome, ...runOptions });
     },
     kvDocs(collection) {
       return splunkd.kv.documents(collection, appId) as Record<string, unknown>[];
