@@ -212,7 +212,7 @@ describe('hostile content', () => {
   const hostile = createAccount(
     spec({
       seed: 'hostile',
-      counts: { signinattempts: 2000, itemusages: 2000, auditevents: 20000 },
+      counts: { signinattempts: 2000, itemusages: 2000, auditevents: 8000 },
       settings: { hostileFraction: 0.3, largeAuxInfo: true },
     }),
   );
