@@ -26,11 +26,13 @@ export function leaseKey(account: string, generation: number): string {
 }
 
 /**
- * Lease lifetime: two intervals (at least 10 s). The holder renews it at the end of every run, so
- * it never lapses between healthy runs; a holder that misses a run is replaced within two more.
+ * Lease lifetime: one and a half intervals (at least 10 s). The holder renews it at the end of
+ * every run and in the background during long runs, so it never lapses between healthy runs; a
+ * holder that misses its run has lost the lease half an interval later, and the next member's run
+ * takes over: within two intervals of the missed run.
  */
 export function leaseTtlMs(intervalSeconds: number): number {
-  return Math.max(10_000, Math.round(intervalSeconds * 2000));
+  return Math.max(10_000, Math.round(intervalSeconds * 1500));
 }
 
 export function decideLease(

@@ -85,21 +85,24 @@ describe('exactly one collector per account on a search-head cluster', () => {
   });
 
   it('a lost member is replaced within two intervals, with no duplicates and no gaps', async () => {
+    // interval 10 s → lease TTL 15 s. The others run once per interval; the lost member never again.
+    const slow = { ...params, interval: '10' };
+    const last = await Promise.all(members.map((m) => bed.runAs(m, 'shc', slow)));
+    last.forEach(collect);
     const gone = String(holder()?.['owner']);
     const generation = Number(holder()?.['generation']);
     const others = members.filter((m) => m !== gone);
     for (const feed of feedIds) bed.sim.addEvents(feed, 40);
     const lostAt = Date.now();
-    let tookOverAt = 0;
-    // The others keep running every interval (5 s); the lost member never runs again.
-    while (Date.now() - lostAt < 20_000 && tookOverAt === 0) {
-      const results = await Promise.all(others.map((m) => bed.runAs(m, 'shc', params)));
+    const rounds: string[] = [];
+    for (let round = 1; round <= 3 && Number(holder()?.['generation']) === generation; round++) {
+      await sleep(lostAt + round * 10_000 - Date.now());
+      const results = await Promise.all(others.map((m) => bed.runAs(m, 'shc', slow)));
       results.forEach(collect);
-      if (Number(holder()?.['generation']) > generation) tookOverAt = Date.now();
-      else await sleep(5_000);
+      rounds.push(Number(holder()?.['generation']) > generation ? 'took over' : 'yielded');
     }
-    expect(tookOverAt).toBeGreaterThan(0);
-    expect(tookOverAt - lostAt).toBeLessThanOrEqual(2 * 5_000 + 3_000); // two intervals, plus run time
+    // The first interval after the loss (the missed run) still honours the lease; the second takes over.
+    expect(rounds).toEqual(['yielded', 'took over']);
     expect(others).toContain(holder()?.['owner']);
     expectExactlyOnce();
   });
