@@ -6,7 +6,6 @@ export const secretRealm = 'TA-1password-events';
 export const checkpointCollection = 'onepassword_checkpoints';
 export const healthCollection = 'onepassword_health';
 export const accountStatusCollection = 'onepassword_account_status';
-export const leaseCollection = 'onepassword_leases';
 export const accountsConf = 'onepassword_accounts';
 export const settingsConf = 'onepassword_settings';
 export const userAgentProduct = 'TA-1password-events';

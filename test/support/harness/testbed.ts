@@ -23,7 +23,6 @@ import {
   appId,
   checkpointCollection,
   healthCollection,
-  leaseCollection,
   schemeName,
   secretRealm,
 } from '../../../src/core/app-identity';
@@ -162,7 +161,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
 
   const sim = await startEventsApiSimulator({ seed: 'testbed', ...options.simulator });
   const splunkd = await startSplunkd({
-    collections: [checkpointCollection, healthCollection, accountStatusCollection, leaseCollection],
+    collections: [checkpointCollection, healthCollection, accountStatusCollection],
     checkpointDir,
     validateWith: { command: launcher, env },
     ...options.splunkd,

@@ -69,14 +69,13 @@ describe('default/inputs.conf', () => {
 describe('default/collections.conf', () => {
   const conf = parseConf(read('default/collections.conf'));
 
-  it('declares the four collections, none replicated to indexers', () => {
+  it('declares the three collections, none replicated to indexers', () => {
     const names = [...conf.keys()].filter((name) => name !== 'default');
     expect(names.sort()).toEqual(
       [
         'onepassword_account_status',
         'onepassword_checkpoints',
         'onepassword_health',
-        'onepassword_leases',
       ].sort(),
     );
     for (const name of names) expect(confValue(conf, name, 'replicate')).toBe('false');
@@ -121,7 +120,6 @@ describe('metadata/default.meta', () => {
       'passwords',
       'views/ta_1password_events_setup',
       'collections/onepassword_checkpoints',
-      'collections/onepassword_leases',
     ]) {
       expect([stanza, confValue(conf, stanza, 'access')]).toEqual([stanza, adminOnly]);
     }
