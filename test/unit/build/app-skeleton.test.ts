@@ -72,11 +72,7 @@ describe('default/collections.conf', () => {
   it('declares the three collections, none replicated to indexers', () => {
     const names = [...conf.keys()].filter((name) => name !== 'default');
     expect(names.sort()).toEqual(
-      [
-        'onepassword_account_status',
-        'onepassword_checkpoints',
-        'onepassword_health',
-      ].sort(),
+      ['onepassword_account_status', 'onepassword_checkpoints', 'onepassword_health'].sort(),
     );
     for (const name of names) expect(confValue(conf, name, 'replicate')).toBe('false');
   });
