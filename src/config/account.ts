@@ -3,7 +3,7 @@
  * the rest from onepassword_accounts.conf and onepassword_settings.conf.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { accountsConf, settingsConf } from '../core/app-identity';
 import { AddonError, describeError } from '../core/errors';
 import { checkCustomEndpoint } from '../events-api/endpoint';
@@ -41,10 +41,10 @@ export function parseRequestTimeout(value: string | undefined): number {
 }
 
 const accountSecretSchema = z.object({
-  token: z.string().min(1),
-  endpoint: z.string().optional(),
+  token: z.string().check(z.minLength(1)),
+  endpoint: z.optional(z.string()),
 });
-const proxySecretSchema = z.object({ username: z.string(), password: z.string().optional() });
+const proxySecretSchema = z.object({ username: z.string(), password: z.optional(z.string()) });
 
 /** Parses the account secret: JSON {token, endpoint?}; a bare JWT is accepted too. Pure. */
 export function parseAccountSecret(secret: string): {

@@ -2,7 +2,7 @@
  * Stanza parameters (all strings from splunkd) → a typed InputConfig, in one place, with messages
  * an admin can act on. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AddonError } from '../core/errors';
 import { feedIds, isFeedId, type FeedId } from '../core/feeds';
 import { intervalSecondsOf } from '../core/lease-decision';
@@ -47,99 +47,80 @@ function isTrue(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|t|yes|y|on)$/i.test(value.trim());
 }
 
+type Reading<T> = { readonly value: T } | { readonly problem: string };
+
+/** One stanza parameter: an optional string read by `read`, which names the problem if any. */
+function param<T>(read: (value: string | undefined) => Reading<T>) {
+  return z.pipe(
+    z.optional(z.string()),
+    z.transform((value: string | undefined, ctx) => {
+      const reading = read(value);
+      if ('value' in reading) return reading.value;
+      ctx.issues.push({ code: 'custom', message: reading.problem, input: value });
+      return z.NEVER;
+    }),
+  );
+}
+
+const orDefault = (value: string | undefined, fallback: string | number): string =>
+  (value ?? '').trim() === '' ? String(fallback) : (value as string).trim();
+
+function wholeNumber(name: string, fallback: number, min: number, max: number) {
+  return param((value) => {
+    const raw = orDefault(value, fallback);
+    return /^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max
+      ? { value: Number(raw) }
+      : {
+          problem: `${name} must be a whole number from ${min} to ${max}, not "${raw.slice(0, 20)}"`,
+        };
+  });
+}
+
 const paramsSchema = z.object({
-  account: z
-    .string({
-      error: 'account is required: name the 1Password account configured on the setup page',
-    })
-    .trim()
-    .regex(
-      accountNamePattern,
-      'account must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
-    ),
-  feeds: z
-    .string()
-    .optional()
-    .transform((value, ctx): FeedId[] => {
-      const names = (value ?? feedIds.join(','))
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter((s) => s !== '');
-      const unknown = names.filter((n) => !isFeedId(n));
-      if (unknown.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `feeds: unknown feed "${unknown[0]}"; use ${feedIds.join(', ')}`,
-        });
-        return z.NEVER;
-      }
-      if (names.length === 0) {
-        ctx.addIssue({ code: 'custom', message: 'feeds: select at least one feed' });
-        return z.NEVER;
-      }
-      return [...new Set(names)] as FeedId[];
-    }),
-  limit: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const raw = (value ?? '').trim() === '' ? String(defaultLimit) : (value as string).trim();
-      if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `limit must be a whole number from 1 to 1000, not "${raw.slice(0, 20)}"`,
-        });
-        return z.NEVER;
-      }
-      return Number(raw);
-    }),
-  max_run_seconds: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const raw =
-        (value ?? '').trim() === '' ? String(defaultMaxRunSeconds) : (value as string).trim();
-      if (!/^\d+$/.test(raw) || Number(raw) < 10 || Number(raw) > 3600) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `max_run_seconds must be a whole number from 10 to 3600, not "${raw.slice(0, 20)}"`,
-        });
-        return z.NEVER;
-      }
-      return Number(raw);
-    }),
-  log_level: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const level = parseLogLevel((value ?? '').trim() === '' ? defaultLogLevel : value);
-      if (!level) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `log_level must be DEBUG, INFO, WARN or ERROR, not "${String(value).slice(0, 20)}"`,
-        });
-        return z.NEVER;
-      }
-      return level;
-    }),
-  start_time: z.string().optional(),
-  index: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const index = (value ?? '').trim() === '' ? defaultIndex : (value as string).trim();
-      // Splunk index names: lower-case letters, digits, _ and -, not starting with _ or - (internal).
-      if (!/^[a-z0-9][a-z0-9_-]{0,79}$/.test(index)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `index "${index.slice(0, 40)}" is not a valid Splunk index name`,
-        });
-        return z.NEVER;
-      }
-      return index;
-    }),
-  host: z.string().optional(),
-  disabled: z.string().optional(),
+  account: param((value) => {
+    const account = (value ?? '').trim();
+    if (account === '')
+      return {
+        problem: 'account is required: name the 1Password account configured on the setup page',
+      };
+    return accountNamePattern.test(account)
+      ? { value: account }
+      : {
+          problem:
+            'account must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+        };
+  }),
+  feeds: param((value): Reading<FeedId[]> => {
+    const names = (value ?? feedIds.join(','))
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter((s) => s !== '');
+    const unknown = names.find((n) => !isFeedId(n));
+    if (unknown !== undefined)
+      return { problem: `feeds: unknown feed "${unknown}"; use ${feedIds.join(', ')}` };
+    if (names.length === 0) return { problem: 'feeds: select at least one feed' };
+    return { value: [...new Set(names)] as FeedId[] };
+  }),
+  limit: wholeNumber('limit', defaultLimit, 1, 1000),
+  max_run_seconds: wholeNumber('max_run_seconds', defaultMaxRunSeconds, 10, 3600),
+  log_level: param((value) => {
+    const level = parseLogLevel(orDefault(value, defaultLogLevel));
+    return level
+      ? { value: level }
+      : {
+          problem: `log_level must be DEBUG, INFO, WARN or ERROR, not "${String(value).slice(0, 20)}"`,
+        };
+  }),
+  start_time: z.optional(z.string()),
+  index: param((value) => {
+    const index = orDefault(value, defaultIndex);
+    // Splunk index names: lower-case letters, digits, _ and -, not starting with _ or - (internal).
+    return /^[a-z0-9][a-z0-9_-]{0,79}$/.test(index)
+      ? { value: index }
+      : { problem: `index "${index.slice(0, 40)}" is not a valid Splunk index name` };
+  }),
+  host: z.optional(z.string()),
+  disabled: z.optional(z.string()),
 });
 
 /** Validates a stanza; throws AddonError('config') with every problem in one sentence. */

@@ -2,8 +2,8 @@
  * The Events API client: undici with TLS verification always on (a custom CA bundle can be added,
  * never verification removed), timeouts on every request, and statuses mapped to typed errors.
  */
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
-import { z } from 'zod';
+import { Agent, ProxyAgent, request, type Dispatcher } from '../http/undici';
+import * as z from 'zod/mini';
 import { AddonError, describeError } from '../core/errors';
 import { introspectPath, type FeedSpec } from '../core/feeds';
 import { parseRetryAfter } from '../core/retry';
@@ -24,7 +24,7 @@ const introspectionSchema = z.looseObject({
   uuid: z.string(),
   issued_at: z.string(),
   features: z.array(z.string()),
-  account_uuid: z.string().optional(),
+  account_uuid: z.optional(z.string()),
 });
 
 export interface TransportOptions {
@@ -136,9 +136,8 @@ export class EventsApiClient {
     let headers: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const response = await request(new URL(path, this.options.baseUrl), {
+      const response = await request(new URL(path, this.options.baseUrl), this.dispatcher, {
         method,
-        dispatcher: this.dispatcher,
         signal: combined,
         headers: {
           authorization: `Bearer ${this.options.token}`,

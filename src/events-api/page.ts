@@ -3,7 +3,7 @@
  * 1Password adds later (and numbers beyond 2^53) reach Splunk untouched. zod validates only what
  * the collector relies on. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AddonError } from '../core/errors';
 import { parseRfc3339, type ParsedTimestamp } from '../core/timestamp';
 
@@ -20,11 +20,11 @@ export interface Page {
 }
 
 const envelopeSchema = z.object({
-  cursor: z.string().min(1, 'cursor is empty'),
+  cursor: z.string().check(z.minLength(1, 'cursor is empty')),
   has_more: z.boolean(),
   items: z.array(
     z.looseObject({
-      uuid: z.string().min(1),
+      uuid: z.string().check(z.minLength(1)),
       timestamp: z.string(),
     }),
   ),

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, request, type Dispatcher } from '../http/undici';
 import { splunkCaCandidates } from './splunk-ca';
 import { AddonError, describeError } from '../core/errors';
 import type { Logger } from '../log/logger';
@@ -84,10 +84,9 @@ export class SplunkdClient {
       payload = new URLSearchParams(body.form).toString();
     }
     const attempt = async (dispatcher: Dispatcher): Promise<SplunkdResponse> => {
-      const response = await request(url, {
+      const response = await request(url, dispatcher, {
         method: method as Dispatcher.HttpMethod,
         headers,
-        dispatcher,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
         ...(payload !== undefined ? { body: payload } : {}),
       });
