@@ -5,7 +5,7 @@
  */
 import { feeds, feedIds } from '../../../src/core/feeds';
 import { parseRfc3339, splunkTimeOf } from '../../../src/core/timestamp';
-import { startTestbed, type Testbed } from '../../support/harness';
+import { startTestbed, type Testbed, uuidsOf } from '../../support/harness';
 
 /** The one documented change to an item: characters XML 1.0 cannot carry become JSON \u escapes. */
 function withDocumentedEscapes(raw: string): string {
@@ -56,7 +56,7 @@ describe('100k-event backfill through the packaged input', () => {
       }
     }
     expect(hostile).toBeGreaterThan(100);
-    const uuids = r.events.map((e) => (JSON.parse(e.data) as { uuid: string }).uuid);
+    const uuids = uuidsOf(r);
     expect(new Set(uuids).size).toBe(100_000);
 
     // Canary: the token is nowhere but storage/passwords (encrypted there).

@@ -2,7 +2,7 @@
  * SIGKILL at each distinct step of a page cycle, through the packaged launcher, then a rerun:
  * what splunkd received over both runs is exactly the simulator's events.
  */
-import { startTestbed, type RunResult, type Testbed } from '../../support/harness';
+import { startTestbed, type RunResult, type Testbed, uuidsOf } from '../../support/harness';
 import type { RunOptions } from '../../support/harness';
 import { join } from 'node:path';
 import { readJournal } from '../../../src/delivery/page-journal';
@@ -20,9 +20,6 @@ describe('SIGKILL at each step of a page cycle', () => {
     bed.splunkd.faults.clear();
   });
 
-  const uuids = (r: RunResult): string[] =>
-    r.events.map((e) => (JSON.parse(e.data) as { uuid: string }).uuid);
-
   async function killThenRerun(
     account: string,
     kill: Partial<RunOptions>,
@@ -37,7 +34,7 @@ describe('SIGKILL at each step of a page cycle', () => {
     const rerun = await bed.run(account, p);
     expect(rerun.exitCode).toBe(0);
     expect(rerun.streamError).toBeUndefined();
-    const all = [...uuids(killed), ...uuids(rerun)];
+    const all = [...uuidsOf(killed), ...uuidsOf(rerun)];
     expect(all).toEqual(bed.sim.allItems('auditevents').map((i) => i.uuid));
     return { killed, all };
   }

@@ -4,7 +4,7 @@
  */
 import { feedIds } from '../../../src/core/feeds';
 import type { FaultRule } from '../../support/events-api-sim';
-import { startTestbed, type RunResult, type Testbed } from '../../support/harness';
+import { startTestbed, type RunResult, type Testbed, uuidsOf } from '../../support/harness';
 
 const params = (account: string): Record<string, string> => ({ account, limit: '50' });
 
@@ -33,7 +33,7 @@ describe('fault handling of the packaged input', () => {
     expect(r.unprefixed).toEqual([]);
     expect(r.streamError).toBeUndefined();
     const list = delivered.get(account) ?? [];
-    list.push(...r.events.map((e) => (JSON.parse(e.data) as { uuid: string }).uuid));
+    list.push(...uuidsOf(r));
     delivered.set(account, list);
     return r;
   }

@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { feedIds } from '../../../src/core/feeds';
-import { startTestbed, type RunResult, type Testbed } from '../../support/harness';
+import { startTestbed, type RunResult, type Testbed, uuidsOf } from '../../support/harness';
 
 const members = ['sh1', 'sh2', 'sh3'];
 /** interval 5 s → lease TTL 10 s (two intervals). */
@@ -16,7 +16,7 @@ describe('exactly one collector per account on a search-head cluster', () => {
   const delivered: string[] = [];
   const collect = (r: RunResult): void => {
     expect(r.unprefixed).toEqual([]);
-    delivered.push(...r.events.map((e) => (JSON.parse(e.data) as { uuid: string }).uuid));
+    delivered.push(...uuidsOf(r));
   };
   const expectExactlyOnce = (): void => {
     const want = feedIds.flatMap((f) => bed.sim.allItems(f).map((i) => i.uuid));
@@ -114,7 +114,7 @@ describe('exactly one collector per account on a search-head cluster', () => {
     const seen: string[] = [];
     const record = (r: RunResult): void => {
       expect(r.unprefixed).toEqual([]);
-      seen.push(...r.events.map((e) => (JSON.parse(e.data) as { uuid: string }).uuid));
+      seen.push(...uuidsOf(r));
     };
     record(await bed.runAs('sh1', 'fenced', one)); // sh1 takes the lease and catches up
     bed.sim.addEvents('auditevents', 70);

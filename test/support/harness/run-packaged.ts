@@ -236,3 +236,8 @@ export function runPackaged(options: RunOptions): Promise<RunResult> {
     child.stdin.end(options.stdin ?? '');
   });
 }
+
+/** The uuid of every event a run delivered, in stream order. */
+export function uuidsOf(result: Pick<RunResult, 'events'>): string[] {
+  return result.events.map((e) => (JSON.parse(e.data) as { uuid: string }).uuid);
+}
