@@ -1,0 +1,212 @@
+/**
+ * Shared helpers of the reliability tests: isolated accounts on one testbed, a ledger of what
+ * splunkd received per account, and a way to run the packaged input with a live handle on it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appId, secretRealm } from '../../../src/core/app-identity';
+import { feedIds, type FeedId } from '../../../src/core/feeds';
+import type { FeedCounts } from '../../support/events-api-sim';
+import {
+  fileLines,
+  StreamReader,
+  type Level,
+  type RunResult,
+  type StreamedEvent,
+  type Testbed,
+} from '../../support/harness';
+import { credentialName } from '../../support/splunkd-standin';
+
+export const ns = `/servicesNS/nobody/${appId}`;
+
+/** Every Splunk account gets its own simulator account, so tests never share events. */
+export class Ledger {
+  private readonly simAccounts = new Map<string, string>();
+  private readonly received = new Map<string, string[]>();
+
+  constructor(private readonly bed: Testbed) {}
+
+  /** Creates a simulator account with `counts` and a Splunk account bound to it; returns the token. */
+  async account(
+    name: string,
+    counts: FeedCounts,
+    spec: { conf?: Record<string, string>; endpoint?: string | null } = {},
+  ): Promise<string> {
+    const accountUuid = this.bed.sim.addAccount({ counts });
+    this.simAccounts.set(name, accountUuid);
+    return this.bed.addAccount({
+      name,
+      token: this.bed.sim.issueToken({ accountUuid }),
+      ...(spec.conf ? { conf: spec.conf } : {}),
+      ...(spec.endpoint !== undefined ? { endpoint: spec.endpoint } : {}),
+    });
+  }
+
+  simAccount(name: string): string {
+    const uuid = this.simAccounts.get(name);
+    if (!uuid) throw new Error(`no ledger account ${name}`);
+    return uuid;
+  }
+
+  addEvents(name: string, feed: FeedId, n: number): void {
+    this.bed.sim.addEvents(feed, n, { accountUuid: this.simAccount(name) });
+  }
+
+  /** Records what a run delivered for `name`. */
+  record(name: string, events: readonly StreamedEvent[]): string[] {
+    const uuids = events.map((e) => (JSON.parse(e.data) as { uuid: string }).uuid);
+    const list = this.received.get(name) ?? [];
+    list.push(...uuids);
+    this.received.set(name, list);
+    return uuids;
+  }
+
+  expected(name: string, feeds: readonly FeedId[] = feedIds): string[] {
+    return feeds.flatMap((f) =>
+      this.bed.sim.allItems(f, { accountUuid: this.simAccount(name) }).map((i) => i.uuid),
+    );
+  }
+
+  /** lost/duplicated/unexpected counts of everything received for `name` so far. */
+  tally(name: string, feeds: readonly FeedId[] = feedIds) {
+    const got = this.received.get(name) ?? [];
+    const want = new Set(this.expected(name, feeds));
+    const seen = new Set(got);
+    return {
+      received: got.length,
+      lost: [...want].filter((u) => !seen.has(u)).length,
+      duplicated: got.length - seen.size,
+      unexpected: [...seen].filter((u) => !want.has(u)).length,
+    };
+  }
+}
+
+/** Stores a new secret for account `name` as an admin would on the setup page. */
+export async function saveAccountSecret(
+  bed: Testbed,
+  name: string,
+  secret: { token: string; endpoint?: string },
+): Promise<void> {
+  const entity = encodeURIComponent(credentialName(secretRealm, `account:${name}`));
+  const r = await bed.rest('POST', `${ns}/storage/passwords/${entity}`, {
+    password: JSON.stringify(secret),
+  });
+  if (r.status !== 200) throw new Error(`updating the secret failed: ${r.status} ${r.body}`);
+}
+
+/** Writes (creating if needed) one stanza of one of the app's confs as admin. */
+export async function writeConf(
+  bed: Testbed,
+  conf: string,
+  stanza: string,
+  values: Record<string, string>,
+): Promise<void> {
+  const base = `${ns}/configs/conf-${conf}`;
+  const edit = await bed.rest('POST', `${base}/${encodeURIComponent(stanza)}`, values);
+  if (edit.status === 200) return;
+  const made = await bed.rest('POST', base, { name: stanza, ...values });
+  if (made.status !== 201 && made.status !== 200)
+    throw new Error(`writing ${conf}.conf [${stanza}] failed: ${made.status} ${made.body}`);
+}
+
+/** The packaged input running, with its process in hand (for signals, /proc, closing stdout). */
+export interface LiveRun {
+  readonly child: ChildProcess;
+  readonly reader: StreamReader;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when the process has exited and its output is read. */
+  readonly done: Promise<RunResult>;
+}
+
+export function startLive(bed: Testbed, stdin: string): LiveRun {
+  const child = spawn(bed.launcher, [], {
+    env: bed.env,
+    cwd: bed.splunkHome,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const reader = new StreamReader();
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    stdout += chunk;
+    reader.write(chunk);
+  });
+  child.stdout.on('error', () => undefined);
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(stdin);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+  const done = new Promise<RunResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      const truncatedStream = reader.end();
+      const filed = fileLines(stderr);
+      resolve({
+        exitCode,
+        signal,
+        events: reader.events,
+        stdout,
+        stderr,
+        stderrLines: filed.lines,
+        unprefixed: filed.unprefixed,
+        byLevel: filed.byLevel as Record<Level, string[]>,
+        truncatedStream,
+        streamError: reader.error,
+      });
+    });
+  });
+  return { child, reader, stdout: () => stdout, stderr: () => stderr, done };
+}
+
+/** Polls `condition` every 5 ms (up to `timeoutMs`). */
+export async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Runs `action` once `condition` holds while `run` is in flight (e.g. a fault mid-run). */
+export async function during<T>(
+  run: Promise<T>,
+  condition: () => boolean,
+  action: () => void,
+): Promise<T> {
+  let fired = false;
+  const poll = setInterval(() => {
+    if (!fired && condition()) {
+      fired = true;
+      action();
+    }
+  }, 5);
+  let result: T;
+  try {
+    result = await run;
+  } finally {
+    clearInterval(poll);
+  }
+  if (!fired) throw new Error('the mid-run condition never held: the run ended first');
+  return result;
+}
+
+/** The `INFO run summary` line of a run, parsed into its fields. */
+export function summaryOf(result: RunResult): Record<string, string> | undefined {
+  const line = result.byLevel.INFO.find((l) => l.startsWith('INFO run summary '));
+  if (!line) return undefined;
+  const fields: Record<string, string> = {};
+  for (const m of line.matchAll(/ ([a-z_]+)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
+    const value = m[2] ?? '';
+    fields[m[1] ?? ''] = value.startsWith('"') ? (JSON.parse(value) as string) : value;
+  }
+  return fields;
+}
+
+/** Every stderr line is level-prefixed and none carries a stack trace. */
+export function expectCleanStderr(result: RunResult): void {
+  if (result.unprefixed.length > 0) throw new Error(`unprefixed stderr: ${result.unprefixed[0]}`);
+  if (/\n\s+at /.test(result.stderr)) throw new Error('a stack trace reached stderr');
+}
