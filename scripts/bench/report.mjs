@@ -1,0 +1,309 @@
+/**
+ * Targets (issue [6]) and the printed table. Pure: figures in, lines out.
+ */
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const n0 = (x) => (x === undefined ? '–' : Math.round(x).toLocaleString('en-US'));
+const n1 = (x) => (x === undefined ? '–' : x.toFixed(1));
+const pct = (x) => (x === undefined ? '–' : `${(x * 100).toFixed(1)} %`);
+
+/** Each target: how to read the figure from the results, and whether it passes. */
+export function evaluateTargets(r) {
+  const rows = [];
+  const add = (name, value, target, pass) => rows.push({ name, value, target, pass });
+  const t = r.throughput;
+  if (t) {
+    add(
+      'CPU per event, zero latency (marginal)',
+      `${n1(t.input.marginalCpuUsPerEvent)} µs (${n0(t.input.marginalEventsPerCpuSecond)} events/CPU-s)`,
+      '≤ 2 µs (≥ 500k events/s)',
+      t.input.marginalCpuUsPerEvent <= 2,
+    );
+    add(
+      'CPU per event vs floor (marginal)',
+      `${n1(t.marginalRatioToFloor)} × (floor ${n1(t.floor.loopCpuUsPerEvent)} µs)`,
+      '≤ 3 ×',
+      t.marginalRatioToFloor <= 3,
+    );
+  }
+  const b = r.backfill;
+  if (b) {
+    add(
+      'Backfill, sustained requests/min',
+      `${n1(b.sustained.requestsPerMinute)}/min = ${pct(b.sustained.fractionOfRequestCeiling)} of 600`,
+      '≥ 90 % of the ceiling',
+      b.sustained.fractionOfRequestCeiling >= 0.9,
+    );
+    add('Backfill, 429s received', `${b.http429Total}`, '0', b.http429Total === 0);
+  }
+  const m = r.memory;
+  if (m) {
+    add(
+      'Peak RSS, largest backlog',
+      `${n0(m.maxPeakRssMb)} MB (${m.tiers.map((x) => `${n0(x.events / 1000)}k: ${n0(x.peakRssMb)}`).join(', ')})`,
+      '≤ 80 MB',
+      m.maxPeakRssMb <= 80,
+    );
+    add(
+      'Peak RSS flat across backlogs',
+      `largest/smallest backlog ${m.growthLargestOverSmallest.toFixed(2)} ×`,
+      '≤ 1.25 ×',
+      m.growthLargestOverSmallest <= 1.25,
+    );
+  }
+  const s = r.startup;
+  if (s) {
+    add(
+      '--scheme (median wall)',
+      `${n1(s.scheme.medianWallMs)} ms`,
+      '≤ 150 ms',
+      s.scheme.medianWallMs <= 150,
+    );
+    add(
+      'Empty run (median wall, loopback)',
+      `${n1(s.emptyRun.medianWallMs)} ms`,
+      '≤ 300 ms + network',
+      s.emptyRun.medianWallMs <= 300,
+    );
+  }
+  const z = r.bundle;
+  if (z) {
+    add('Bundled script (minified)', kb(z.script.bytes), '≤ 300 KB', z.script.bytes <= 300 * 1024);
+  }
+  return rows;
+}
+
+function table(headers, rows) {
+  const widths = headers.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => String(row[i]).length)),
+  );
+  const line = (cells) =>
+    cells
+      .map((c, i) => String(c).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+/** The printed report. */
+export function formatReport(r) {
+  const out = [];
+  const m = r.machine;
+  out.push(
+    `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Linux ${m.kernel}; input on Node ${r.inputNode}, bench on Node ${m.benchNode}`,
+  );
+  out.push(
+    `Load average at start ${m.loadAverageAtStart.join(' ')}, at end ${r.loadAverageAtEnd.join(' ')}; mode ${r.mode}`,
+  );
+  out.push('');
+  const targets = evaluateTargets(r);
+  out.push(
+    ...table(
+      ['Target', 'Measured', 'Goal', 'Result'],
+      targets.map((x) => [x.name, x.value, x.target, x.pass ? 'PASS' : 'MISS']),
+    ),
+  );
+  const t = r.throughput;
+  if (t) {
+    out.push(
+      '',
+      `1. Zero-latency throughput: ${n0(t.events)} events in ${n0(t.pages)} pages, ${mb(t.outputBytes)} of XML`,
+    );
+    out.push(
+      ...table(
+        ['', 'wall', 'events/s wall', 'CPU', 'µs/event', 'marginal µs/event', 'peak RSS'],
+        [
+          [
+            'input (packaged)',
+            `${n0(t.input.wallMs)} ms`,
+            n0(t.input.eventsPerSecondWall),
+            `${n0(t.input.cpuMs)} ms`,
+            n1(t.input.cpuUsPerEvent),
+            n1(t.input.marginalCpuUsPerEvent),
+            `${n0(t.input.peakRssMb)} MB`,
+          ],
+          [
+            'run with nothing new',
+            `${n0(t.emptyRun.wallMs)} ms`,
+            '',
+            `${n0(t.emptyRun.cpuMs)} ms`,
+            '',
+            '',
+            '',
+          ],
+          [
+            'floor (JSON.parse + write)',
+            `${n0(t.floor.wallMs)} ms`,
+            n0(t.floor.eventsPerSecondWall),
+            `${n0(t.floor.cpuMs)} ms`,
+            n1(t.floor.cpuUsPerEvent),
+            `${n1(t.floor.loopCpuUsPerEvent)} (loop)`,
+            `${n0(t.floor.peakRssMb)} MB`,
+          ],
+        ],
+      ),
+    );
+    out.push(
+      `   ratio input/floor: ${n1(t.ratioToFloor)} × whole process, ${n1(t.marginalRatioToFloor)} × marginal; ` +
+        `input threads: ${Object.entries(t.input.threadsCpuMs ?? {})
+          .map(([k, v]) => `${k} ${n0(v)} ms`)
+          .join(', ')}`,
+    );
+    out.push(
+      `   the bench's reader and stand-ins used ${n0(t.input.readerAndStandInsCpuMs)} ms CPU meanwhile (same 2 cores)`,
+    );
+    out.push(
+      `6. KV store: ${t.kv.checkpointSaves} checkpoint batch_saves for ${n0(t.events)} events = ${t.kv.checkpointSavesPer1000Events.toFixed(2)} per 1000 events; ` +
+        `${t.kv.kvCallsPerRun} KV calls in the backfill run, ${t.kv.kvCallsEmptyRun} in a run with nothing new`,
+    );
+  }
+  const b = r.backfill;
+  if (b) {
+    out.push(
+      '',
+      `2. Backfill: backlog ${n0(b.backlog)} events, latency ${b.latencyMs.join('–')} ms, limits ${b.rateLimit.perMinute}/min and ${b.rateLimit.perHour}/h (429 beyond)`,
+    );
+    out.push(
+      ...table(
+        [
+          'run',
+          'max_run_seconds',
+          'wall',
+          'requests',
+          'req/min',
+          'of ceiling',
+          'events/s',
+          'of 10k/s',
+          '429s',
+          'per minute',
+        ],
+        [b.first, b.sustained].map((x) => [
+          x.label,
+          x.maxRunSeconds,
+          `${n1(x.wallMs / 1000)} s`,
+          x.requests,
+          n1(x.requestsPerMinute),
+          pct(x.fractionOfRequestCeiling),
+          n0(x.eventsPerSecond),
+          pct(x.fractionOfEventCeiling),
+          x.http429,
+          x.requestsPerMinuteByMinute.join(' '),
+        ]),
+      ),
+    );
+  }
+  const mem = r.memory;
+  if (mem) {
+    out.push('', '3. Peak RSS by backlog (one account, three feeds, zero latency)');
+    out.push(
+      ...table(
+        ['backlog', 'peak RSS', 'wall', 'CPU µs/event'],
+        mem.tiers.map((x) => [
+          n0(x.events),
+          `${n1(x.peakRssMb)} MB`,
+          `${n1(x.wallMs / 1000)} s`,
+          n1(x.cpuUsPerEvent),
+        ]),
+      ),
+    );
+  }
+  const s = r.startup;
+  if (s) {
+    out.push('', `4. Start-up, median of ${s.scheme.runs} (launcher: sh + uname + exec node)`);
+    out.push(
+      ...table(
+        ['', 'median wall', 'min wall', 'median CPU', 'peak RSS'],
+        [
+          ['node -e 0 (bundled runtime)', s.bareNode, ''],
+          ['--scheme', s.scheme, ''],
+          [
+            'run with nothing new',
+            s.emptyRun,
+            `${s.emptyRun.kvCallsPerRun} KV calls, ${s.emptyRun.apiRequestsPerRun} API requests`,
+          ],
+        ].map(([name, x, note]) => [
+          name,
+          `${n1(x.medianWallMs)} ms`,
+          `${n1(x.minWallMs)} ms`,
+          `${n0(x.medianCpuMs)} ms`,
+          `${n1(x.medianPeakRssMb)} MB ${note}`.trim(),
+        ]),
+      ),
+    );
+  }
+  const z = r.bundle;
+  if (z) {
+    out.push('', '5. Bundle sizes');
+    const rows = [
+      [z.script.file, kb(z.script.bytes), kb(z.script.gzipBytes)],
+      ['appserver/static/setup/ (setup page)', kb(z.setupPage.bytes), kb(z.setupPage.gzipBytes)],
+      ...z.spl.map((x) => [`dist/${x.file}`, mb(x.bytes), '']),
+    ];
+    out.push(...table(['file', 'size', 'gzip'], rows));
+    out.push(
+      `   script composition: ${z.scriptComposition.byPart
+        .slice(0, 6)
+        .map((x) => `${x.part} ${kb(x.bytes)} (${pct(x.share)})`)
+        .join(', ')}`,
+    );
+  }
+  const sc = r.scaleOut;
+  if (sc) {
+    out.push(
+      '',
+      `7. Scale-out: one input process per account, all at once, ${n0(sc.eventsPerAccount)} events each (zero latency)`,
+    );
+    out.push(
+      ...table(
+        [
+          'accounts',
+          'events',
+          'wall',
+          'events/s',
+          'CPU/account',
+          'µs/event',
+          'peak RSS/account (median, max)',
+          'sum of peaks',
+        ],
+        sc.groups.map((g) => [
+          g.accounts,
+          n0(g.events),
+          `${n1(g.wallMs / 1000)} s`,
+          n0(g.eventsPerSecond),
+          `${n0(g.cpuMsPerAccount)} ms`,
+          n1(g.cpuUsPerEvent),
+          `${n0(g.medianPeakRssMbPerAccount)}, ${n0(g.maxPeakRssMbPerAccount)} MB`,
+          `${n0(g.medianPeakPrivateMbPerAccount)} MB`,
+          `${n0(g.sumPeakPrivateMb)} MB`,
+        ]),
+      ),
+    );
+  }
+  const p = r.profile;
+  if (p) {
+    out.push(
+      '',
+      `Profile of a ${n0(p.events)}-event backfill (--cpu-prof, readable bundle): share of sampled time by module`,
+    );
+    const busy = p.byModule.filter((x) => x.key !== '(idle)');
+    const busyTotal = busy.reduce((a, x) => a + x.ms, 0);
+    out.push(
+      ...table(
+        ['module (first frame of ours on the stack)', 'ms', 'share of busy', '≈ µs/event'],
+        busy
+          .slice(0, 12)
+          .map((x) => [
+            x.key,
+            x.ms,
+            pct(x.ms / busyTotal),
+            n1((p.cpuUsPerEvent * x.ms) / busyTotal),
+          ]),
+      ),
+    );
+    out.push('   hottest leaves:');
+    for (const x of p.byModuleAndLeaf.filter((y) => !y.key.startsWith('(idle)')).slice(0, 12))
+      out.push(`   ${String(x.ms).padStart(6)} ms  ${pct(x.ms / busyTotal).padStart(7)}  ${x.key}`);
+  }
+  return out;
+}
