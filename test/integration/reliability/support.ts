@@ -3,6 +3,8 @@
  * splunkd received per account, and a way to run the packaged input with a live handle on it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
+import { connect as netConnect } from 'node:net';
 import { appId, secretRealm } from '../../../src/core/app-identity';
 import { feedIds, type FeedId } from '../../../src/core/feeds';
 import type { FeedCounts } from '../../support/events-api-sim';
@@ -80,17 +82,24 @@ export class Ledger {
   }
 }
 
+/** The storage/passwords entity path of one of the app's secrets (`account:<name>`, `proxy:<name>`). */
+export function secretPath(username: string): string {
+  return `${ns}/storage/passwords/${encodeURIComponent(credentialName(secretRealm, username))}`;
+}
+
+/** Replaces the stored text of account `name`'s secret, as an admin could. */
+export async function saveRawSecret(bed: Testbed, name: string, text: string): Promise<void> {
+  const r = await bed.rest('POST', secretPath(`account:${name}`), { password: text });
+  if (r.status !== 200) throw new Error(`updating the secret failed: ${r.status} ${r.body}`);
+}
+
 /** Stores a new secret for account `name` as an admin would on the setup page. */
-export async function saveAccountSecret(
+export function saveAccountSecret(
   bed: Testbed,
   name: string,
   secret: { token: string; endpoint?: string },
 ): Promise<void> {
-  const entity = encodeURIComponent(credentialName(secretRealm, `account:${name}`));
-  const r = await bed.rest('POST', `${ns}/storage/passwords/${entity}`, {
-    password: JSON.stringify(secret),
-  });
-  if (r.status !== 200) throw new Error(`updating the secret failed: ${r.status} ${r.body}`);
+  return saveRawSecret(bed, name, JSON.stringify(secret));
 }
 
 /** Writes (creating if needed) one stanza of one of the app's confs as admin. */
@@ -209,4 +218,57 @@ export function summaryOf(result: RunResult): Record<string, string> | undefined
 export function expectCleanStderr(result: RunResult): void {
   if (result.unprefixed.length > 0) throw new Error(`unprefixed stderr: ${result.unprefixed[0]}`);
   if (/\n\s+at /.test(result.stderr)) throw new Error('a stack trace reached stderr');
+}
+
+/** A plain HTTP CONNECT proxy on 127.0.0.1 that records what it is asked and everything it relays. */
+export interface ConnectProxy {
+  readonly url: string;
+  /** `host:port` of every CONNECT, in order. */
+  readonly connects: string[];
+  /** Request heads (request line and headers) it received. */
+  readonly heads: string[];
+  /** Every byte relayed in either direction, as latin1 text (for canary scans). */
+  relayed(): string;
+  stop(): Promise<void>;
+}
+
+export async function startConnectProxy(): Promise<ConnectProxy> {
+  const connects: string[] = [];
+  const heads: string[] = [];
+  const chunks: Buffer[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createHttpServer((req, res) => {
+    heads.push(`${req.method ?? ''} ${req.url ?? ''} ${JSON.stringify(req.headers)}`);
+    res.writeHead(405).end();
+  });
+  server.on('connect', (req: IncomingMessage, client: import('node:net').Socket, head: Buffer) => {
+    heads.push(`CONNECT ${req.url ?? ''} ${JSON.stringify(req.headers)}`);
+    connects.push(req.url ?? '');
+    sockets.add(client);
+    const [host, port] = (req.url ?? '').split(/:(?=\d+$)/);
+    const upstream = netConnect(Number(port), host === 'localhost' ? '127.0.0.1' : (host ?? ''));
+    sockets.add(upstream);
+    upstream.on('connect', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      client.on('data', (d: Buffer) => chunks.push(Buffer.from(d)));
+      upstream.on('data', (d: Buffer) => chunks.push(Buffer.from(d)));
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    connects,
+    heads,
+    relayed: () => Buffer.concat(chunks).toString('latin1'),
+    async stop() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
