@@ -128,13 +128,20 @@ export class EventOutput {
         this.opened = true;
       }
       const parts = events.map((e) => Buffer.from(e, 'utf8'));
+      // ends: where a stop may cut (after the line break); complete: where splunkd holds the
+      // event whole (after `</event>`, before the line break) — what the journal must count.
       const ends: number[] = [];
+      const complete: number[] = [];
       let total = 0;
-      for (const part of parts) ends.push((total += part.length));
+      for (const part of parts) {
+        total += part.length;
+        ends.push(total);
+        complete.push(part[part.length - 1] === 0x0a ? total - 1 : total);
+      }
       const buffer = Buffer.concat(parts, total);
       let delivered = 0;
       const written = await this.writeAll(buffer, ends, (bytes) => {
-        while (delivered < ends.length && (ends[delivered] as number) <= bytes) delivered++;
+        while (delivered < complete.length && (complete[delivered] as number) <= bytes) delivered++;
         journal.progress(delivered);
       });
       return { delivered, stopped: written < buffer.length };

@@ -7,7 +7,16 @@
  * Layout: a fixed 24-byte progress line ("<delivered>\n", space padded), then one JSON line.
  * Progress updates overwrite only the first 24 bytes, so they never need new disk space.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { AddonError, describeError } from '../core/errors';
 
@@ -70,14 +79,12 @@ export class PageJournal {
     this.close();
     try {
       mkdirSync(dirname(this.path), { recursive: true });
-      const fd = openSync(this.path, 'w');
-      this.fd = fd;
-      const content = Buffer.from(
-        progressLine(alreadyDelivered) + JSON.stringify({ from, uuids }) + '\n',
-      );
-      let offset = 0;
-      while (offset < content.length)
-        offset += writeSync(fd, content, offset, content.length - offset, offset);
+      // Written aside and renamed into place: a crash mid-write must never leave a torn journal
+      // in place of one that records events an earlier run delivered.
+      const temp = `${this.path}.tmp`;
+      writeFileSync(temp, progressLine(alreadyDelivered) + JSON.stringify({ from, uuids }) + '\n');
+      renameSync(temp, this.path);
+      this.fd = openSync(this.path, 'r+');
       this.delivered = 0;
       this.base = alreadyDelivered;
     } catch (error) {

@@ -164,12 +164,24 @@ describe('delivery journal (property)', () => {
             budget -= n;
             return realWrite(fd, buffer, offset, n, position);
           }) as typeof fs.writeSync);
+          // Whole-file writes die the same way: the first `budget` bytes land, then the process.
+          const realWriteFile = fs.writeFileSync;
+          const fileSpy = jest.spyOn(fs, 'writeFileSync').mockImplementation(((
+            file: fs.PathOrFileDescriptor,
+            data: string | NodeJS.ArrayBufferView,
+          ) => {
+            const bytes = Buffer.from(typeof data === 'string' ? data : (data as Buffer));
+            realWriteFile(file, bytes.subarray(0, Math.min(budget, bytes.length)));
+            if (budget < bytes.length) throw killed;
+            budget -= bytes.length;
+          }) as typeof fs.writeFileSync);
           try {
             const second = new PageJournal(path);
             expect(() => second.begin({ cursor: 'c1' }, uuids, delivered)).toThrow();
             second.close();
           } finally {
             spy.mockRestore();
+            fileSpy.mockRestore();
           }
           // Run 3 must still know that `delivered` events of page c1 reached splunkd.
           const record = readJournal(path);
