@@ -22,7 +22,8 @@ export function parseRfc3339(text: string): ParsedTimestamp | undefined {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
     return undefined;
   const utc = Date.UTC(Number(y), month - 1, day, hour, minute, Math.min(second, 59));
-  if (!Number.isFinite(utc)) return undefined;
+  // Date.UTC rolls February 30 over into March; a real date reads back unchanged.
+  if (!Number.isFinite(utc) || new Date(utc).getUTCDate() !== day) return undefined;
   const offset =
     sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 3600 + Number(om) * 60);
   return {

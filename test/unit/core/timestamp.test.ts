@@ -31,5 +31,6 @@ describe('timestamps', () => {
       '2026-01-01T00:00:00.000Z',
     );
     expect(resolveStartTime('last tuesday', now)).toBeUndefined();
+    expect(resolveStartTime('-9999999999999d', now)).toBeUndefined();
   });
 });
