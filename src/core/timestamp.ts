@@ -57,8 +57,10 @@ const unitSeconds: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d:
 export function resolveStartTime(value: string, now: Date): Date | undefined {
   const trimmed = value.trim();
   const rel = relative.exec(trimmed);
-  if (rel)
-    return new Date(now.getTime() - Number(rel[1]) * (unitSeconds[rel[2] ?? 's'] ?? 1) * 1000);
+  if (rel) {
+    const at = new Date(now.getTime() - Number(rel[1]) * (unitSeconds[rel[2] ?? 's'] ?? 1) * 1000);
+    return Number.isFinite(at.getTime()) && at.getTime() >= 0 ? at : undefined;
+  }
   const parsed = parseRfc3339(trimmed);
   return parsed ? new Date(parsed.epochSeconds * 1000) : undefined;
 }
