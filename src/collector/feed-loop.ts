@@ -87,6 +87,7 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
     let recent = checkpoint?.recent_uuids ? checkpoint.recent_uuids.split(',') : [];
     let resetDone = false;
     let resetDedupe: ReadonlySet<string> = new Set();
+    const recentSet = new Set(recent);
 
     let pending: Promise<Page> | undefined = deps.fetchPage(request);
     while (pending) {
@@ -136,17 +137,28 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
         );
       }
       const journalled = new Set(delivered);
-      const skip = new Set([...delivered, ...resetDedupe]);
-      const items: PageItem[] =
-        skip.size === 0 ? [...page.items] : page.items.filter((i) => !skip.has(i.uuid));
+      // Besides the interrupted page's journal, never re-send an event delivered recently: a
+      // server that replays a page (a broken cursor, a reset overlap) must not cause duplicates.
+      const seen = (uuid: string): boolean =>
+        journalled.has(uuid) || recentSet.has(uuid) || resetDedupe.has(uuid);
+      const items: PageItem[] = page.items.filter((i) => !seen(i.uuid));
+      const repeated = page.items.length - items.length - journalled.size;
+      if (repeated > 0 && resetDedupe.size === 0) {
+        logger.warn('the Events API repeated events that were already delivered; skipped them', {
+          feed: feed.id,
+          repeated,
+        });
+      }
       // Fetch the next page while this one is written (it is a read; the cursor moves only later).
       if (page.hasMore && !deps.shouldStop()) {
         pending = deps.fetchPage({ cursor: page.cursor });
         pending.catch(() => undefined);
       }
       if (items.length > 0) {
-        const onPage = new Set(page.items.map((i) => i.uuid));
-        const order = [...[...skip].filter((u) => onPage.has(u)), ...items.map((i) => i.uuid)];
+        const order = [
+          ...page.items.filter((i) => seen(i.uuid)).map((i) => i.uuid),
+          ...items.map((i) => i.uuid),
+        ];
         const base = order.length - items.length;
         deps.journal.begin(request, order, base);
         const result = await deps.output.writePage(
@@ -165,7 +177,10 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
       }
       for (const item of items)
         lastEventTime = Math.max(lastEventTime, epochMillisOf(item.timestamp));
-      recent = [...recent, ...items.map((i) => i.uuid)].slice(-recentUuidLimit);
+      recent = [...recent, ...items.map((i) => i.uuid)];
+      for (const item of items) recentSet.add(item.uuid);
+      for (const old of recent.splice(0, Math.max(0, recent.length - recentUuidLimit)))
+        recentSet.delete(old);
       pages++;
       if (!checkpoint || page.cursor !== checkpoint.cursor || items.length > 0) {
         const next: Checkpoint = {
