@@ -198,10 +198,11 @@ export function formatReport(r) {
     out.push('', '3. Peak RSS by backlog (one account, three feeds, zero latency)');
     out.push(
       ...table(
-        ['backlog', 'peak RSS', 'wall', 'CPU µs/event'],
+        ['backlog', 'peak RSS', 'of it private (RssAnon)', 'wall', 'CPU µs/event'],
         mem.tiers.map((x) => [
           n0(x.events),
           `${n1(x.peakRssMb)} MB`,
+          `${n1(x.peakPrivateMb)} MB`,
           `${n1(x.wallMs / 1000)} s`,
           n1(x.cpuUsPerEvent),
         ]),
@@ -220,7 +221,7 @@ export function formatReport(r) {
           [
             'run with nothing new',
             s.emptyRun,
-            `${s.emptyRun.kvCallsPerRun} KV calls, ${s.emptyRun.apiRequestsPerRun} API requests`,
+            `${n1(s.emptyRun.kvCallsPerRun)} KV calls, ${n1(s.emptyRun.apiRequestsPerRun)} API requests`,
           ],
         ].map(([name, x, note]) => [
           name,
@@ -264,7 +265,8 @@ export function formatReport(r) {
           'CPU/account',
           'µs/event',
           'peak RSS/account (median, max)',
-          'sum of peaks',
+          'private/account',
+          'sum of private',
         ],
         sc.groups.map((g) => [
           g.accounts,
