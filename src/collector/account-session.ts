@@ -47,6 +47,9 @@ export async function openAccountSession(
     proxyUsername: account.proxyUsername,
     proxyPassword: account.proxyPassword,
     requestTimeoutMs: account.requestTimeoutMs,
+    // undici does not abort a connect in progress when the request's signal fires, so the
+    // connect timeout must not exceed the request timeout.
+    connectTimeoutMs: Math.min(10_000, account.requestTimeoutMs),
     headersTimeoutMs: account.requestTimeoutMs,
     bodyTimeoutMs: account.requestTimeoutMs,
   });
