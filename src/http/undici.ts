@@ -5,9 +5,14 @@
  * behaviour as `import { request, Agent, ProxyAgent } from 'undici'`; the version is pinned.
  */
 import type { Dispatcher } from 'undici';
+import api from 'undici/lib/api/index.js';
 import AgentClass from 'undici/lib/dispatcher/agent.js';
+import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js';
 import ProxyAgentClass from 'undici/lib/dispatcher/proxy-agent.js';
-import requestOnDispatcher from 'undici/lib/api/api-request.js';
+
+// What undici's index does: give every dispatcher the request/connect/stream API. ProxyAgent
+// needs `connect` on its client to open the CONNECT tunnel.
+Object.assign(DispatcherClass.prototype, api);
 
 export type { Dispatcher };
 export const Agent = AgentClass;
@@ -27,7 +32,7 @@ export function request(
   options: HttpRequest,
 ): Promise<Dispatcher.ResponseData> {
   const target = typeof url === 'string' ? new URL(url) : url;
-  return requestOnDispatcher.call(dispatcher, {
+  return api.request.call(dispatcher, {
     origin: target.origin,
     path: `${target.pathname}${target.search}`,
     method: options.method,

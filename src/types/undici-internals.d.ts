@@ -7,11 +7,17 @@ declare module 'undici/lib/dispatcher/proxy-agent.js' {
   import { ProxyAgent } from 'undici';
   export default ProxyAgent;
 }
-declare module 'undici/lib/api/api-request.js' {
+declare module 'undici/lib/dispatcher/dispatcher.js' {
+  import { Dispatcher } from 'undici';
+  export default Dispatcher;
+}
+declare module 'undici/lib/api/index.js' {
   import type { Dispatcher } from 'undici';
-  function request(
-    this: Dispatcher,
-    options: Dispatcher.RequestOptions,
-  ): Promise<Dispatcher.ResponseData>;
-  export default request;
+  const api: {
+    request(
+      this: Dispatcher,
+      options: Dispatcher.RequestOptions,
+    ): Promise<Dispatcher.ResponseData>;
+  } & Record<string, unknown>;
+  export default api;
 }
