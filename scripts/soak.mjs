@@ -88,12 +88,19 @@ async function main() {
   say(`changed              ${report.changed}`);
   say(`anomalies            ${report.anomalies.length}`);
   say(`duration             ${(report.durationMs / 1000).toFixed(1)} s`);
-  for (const d of report.duplicates)
-    say(`  duplicate ${d.account}/${d.feed} ${d.uuid}: ${d.cause}: ${d.evidence}`);
+  say(`bundle sha256        ${report.bundleSha256}`);
+  // Duplicates of one interrupted page share their evidence: print each story once.
+  const stories = new Map();
+  for (const d of report.duplicates) {
+    const key = `${d.account}/${d.feed} ${d.cause}: ${d.evidence}`;
+    stories.set(key, [...(stories.get(key) ?? []), d.uuid]);
+  }
+  for (const [story, uuids] of stories)
+    say(`  ${uuids.length} duplicate(s), e.g. ${uuids[0]}: ${story}`);
   for (const a of report.anomalies.slice(0, 20)) say(`  anomaly: ${a}`);
   const { duplicates, anomalies, ...figures } = report;
   say(
-    `SOAK ${JSON.stringify({ ...figures, duplicatesOther: bugs.length, anomalies: anomalies.length, duplicateCauses: duplicates.map((d) => d.cause) })}`,
+    `SOAK ${JSON.stringify({ ...figures, duplicatesOther: bugs.length, anomalies: anomalies.length, duplicateCauses: [...new Set(duplicates.map((d) => d.cause))] })}`,
   );
   const ok =
     report.lost === 0 &&

@@ -9,7 +9,7 @@
  * Importable, no side effects: the test imports it, soak.mjs bundles it with esbuild.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { feedIds, feeds, type FeedId } from '../../src/core/feeds';
 import { readJournal } from '../../src/delivery/page-journal';
@@ -52,6 +52,10 @@ interface KillRecord {
   readonly delivered: Partial<Record<FeedId, string[]>>;
   /** Byte length of each delivered event's <data>, by uuid (for the one-write bound). */
   readonly dataBytes: ReadonlyMap<string, number>;
+  /** The journals as this run found them (what the previous run of the account left). */
+  readonly journalsBefore: Partial<Record<FeedId, string>>;
+  /** The run's INFO/WARN lines about resuming, stopping or skipping. */
+  readonly notes: readonly string[];
 }
 
 export type DuplicateCause =
@@ -99,6 +103,8 @@ export interface CampaignReport {
   readonly anomalies: readonly string[];
   readonly duplicates: readonly DuplicateReport[];
   readonly durationMs: number;
+  /** sha256 of the input bundle that ran (identifies the code under test). */
+  readonly bundleSha256: string;
 }
 
 /** mulberry32: small, seedable, good enough to spread kill times. */
@@ -232,6 +238,7 @@ async function campaign(
       : undefined;
     runs++;
     if (killedLast.has(account.name)) reruns++;
+    const journalsBefore = snapshotJournals(bed, account.name);
     const runStart = Date.now();
     let firstEventAt = 0;
     const result: RunResult = await bed.run(
@@ -311,6 +318,10 @@ async function campaign(
         journals,
         delivered: perFeed,
         dataBytes,
+        journalsBefore,
+        notes: [...result.byLevel.INFO, ...result.byLevel.WARN].filter((l) =>
+          /resuming|stopped mid-page|repeated events|took the collection lease/.test(l),
+        ),
       });
     } else {
       killedLast.delete(account.name);
@@ -374,7 +385,25 @@ async function campaign(
     anomalies,
     duplicates,
     durationMs: Date.now() - started,
+    bundleSha256: createHash('sha256')
+      .update(readFileSync(join(bed.appDir, 'bin', 'app', 'onepassword_events.js')))
+      .digest('hex'),
   };
+}
+
+/** One line per feed: what a journal says (for explaining duplicates). */
+function snapshotJournals(bed: Testbed, account: string): Partial<Record<FeedId, string>> {
+  const out: Partial<Record<FeedId, string>> = {};
+  for (const f of feedIds) {
+    const path = join(bed.checkpointDir, `${account}__${f}.journal`);
+    const record = readJournal(path);
+    out[f] = record
+      ? `delivered=${record.delivered}/${record.uuids.length} from=${JSON.stringify(record.from).slice(0, 60)} first=${record.uuids[0] ?? ''}`
+      : existsSync(path)
+        ? 'unreadable'
+        : 'absent';
+  }
+  return out;
 }
 
 /**
@@ -417,6 +446,8 @@ export function explainDuplicate(
   const beyondBytes = beyond.slice(1).reduce((s, u) => s + (kill.dataBytes.get(u) ?? 0), 0);
   const last = mineInRun[mineInRun.length - 1];
   const evidence =
+    `delivered by runs ${runs.join(',')}; journal before run ${kill.run}: ${kill.journalsBefore[feed] ?? '?'}; ` +
+    `notes: ${kill.notes.join(' | ') || 'none'}; ` +
     `run ${kill.run} killed at ${kill.killAfterMs} ms (reader delay ${kill.readerDelayMs} ms); ` +
     `journal delivered=${journal.delivered} of ${journal.uuids.length}, reader held ${beyond.length} more ` +
     `(${beyondBytes} bytes after the first); stdout ended ${JSON.stringify(kill.stdoutTail)}`;
