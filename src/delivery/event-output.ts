@@ -13,8 +13,11 @@ import type { PageJournal } from './page-journal';
 export interface OutputTarget {
   /** Writes as many bytes as the pipe takes now; returns the count, 0 meaning "full, try later". */
   write(buffer: Buffer, offset: number, length: number): number;
-  /** Resolves when writing may succeed again. */
-  waitWritable(): Promise<void>;
+  /**
+   * Resolves when writing may succeed again. It may write the byte at `buffer[offset]` itself
+   * to learn when the pipe has room; it then resolves with 1, the count it wrote.
+   */
+  waitWritable(buffer: Buffer, offset: number): Promise<number | void>;
 }
 
 export interface PageWriteResult {
@@ -27,33 +30,38 @@ function isErrno(error: unknown, code: string): boolean {
   return error !== null && typeof error === 'object' && (error as { code?: unknown }).code === code;
 }
 
+function outputError(error: unknown): unknown {
+  return isErrno(error, 'EPIPE') ||
+    isErrno(error, 'EBADF') ||
+    isErrno(error, 'ERR_STREAM_DESTROYED')
+    ? new AddonError('output', 'splunkd closed the event stream (EPIPE)', { cause: error })
+    : error;
+}
+
 /** stdout (fd 1) in non-blocking mode. Touching process.stdout switches a pipe to O_NONBLOCK. */
 export function stdoutTarget(): OutputTarget {
-  void process.stdout;
-  let spins = 0;
+  const stdout = process.stdout;
+  // A closed pipe is reported to the write callback; without a listener the stream's 'error'
+  // event would also crash the process.
+  stdout.on('error', () => undefined);
   return {
     write(buffer, offset, length) {
       try {
-        const n = writeSync(1, buffer, offset, length);
-        spins = 0;
-        return n;
+        return writeSync(1, buffer, offset, length);
       } catch (error) {
         if (isErrno(error, 'EAGAIN')) return 0;
-        if (isErrno(error, 'EPIPE') || isErrno(error, 'EBADF')) {
-          throw new AddonError('output', 'splunkd closed the event stream (EPIPE)', {
-            cause: error,
-          });
-        }
-        throw error;
+        throw outputError(error);
       }
     },
-    waitWritable() {
-      // Node has no public "wait for POLLOUT" on fd 1: spin briefly (the reader usually drains
-      // within microseconds), then back off to 1 ms timers so a stalled reader costs no CPU.
-      spins++;
-      return new Promise((resolve) =>
-        spins < 200 ? setImmediate(resolve) : setTimeout(resolve, 1),
-      );
+    waitWritable(buffer, offset) {
+      // Node offers no "wait until fd 1 is writable", but libuv does exactly that for a queued
+      // stream write: hand it the next single byte and count it once libuv reports it written.
+      // No busy-waiting, and the byte count stays exact (a one-byte pipe write is atomic).
+      return new Promise((resolve, reject) => {
+        stdout.write(buffer.subarray(offset, offset + 1), (error) =>
+          error ? reject(outputError(error)) : resolve(1),
+        );
+      });
     },
   };
 }
@@ -104,7 +112,13 @@ export class EventOutput {
         onProgress?.(offset);
         if (stopping() && cuts.includes(offset)) return offset;
       } else {
-        await this.target.waitWritable();
+        const wrote = (await this.target.waitWritable(buffer, offset)) ?? 0;
+        if (wrote > 0) {
+          offset += wrote;
+          this.bytesWritten += wrote;
+          onProgress?.(offset);
+          if (stopping() && cuts.includes(offset)) return offset;
+        }
       }
     }
     return offset;

@@ -391,8 +391,10 @@ describe('more faults through the packaged input', () => {
       bed.splunkd.kv.setState('disabled');
       const journal = join(bed.checkpointDir, 'full-journal__auditevents.journal');
       // The disk fills up after the run has read its journals: the first auditevents request
-      // hangs (3 s request timeout), and meanwhile the journal path starts to lead to /dev/full.
+      // hangs (3 s request timeout), and meanwhile the file the journal is written to before it is
+      // renamed into place starts to lead to /dev/full.
       // (/dev/full must not be there when a run starts: reading it never ends.)
+      const pending = `${journal}.tmp`;
       bed.sim.faults.inject({
         kind: 'hang-before-response',
         match: { feed: 'auditevents' },
@@ -405,7 +407,7 @@ describe('more faults through the packaged input', () => {
         const r = await during(
           run('full-journal'),
           () => hung() > before,
-          () => symlinkSync('/dev/full', journal),
+          () => symlinkSync('/dev/full', pending),
         );
         expect(r.exitCode).toBe(0);
         expect(r.byLevel.ERROR).toEqual([
@@ -418,7 +420,7 @@ describe('more faults through the packaged input', () => {
           [],
         );
       } finally {
-        rmSync(journal, { force: true });
+        rmSync(pending, { force: true });
       }
       await run('full-journal');
       expectExactlyOnce('full-journal');
