@@ -13,6 +13,7 @@ import { runPackaged, startTestbed, type RunResult, type Testbed } from '../../s
 import { parseXmlDocument } from '../../../src/splunk/xml-tree';
 import { secretRealm } from '../../../src/core/app-identity';
 import {
+  expectAbsent,
   expectCleanStderr,
   Ledger,
   ns,
@@ -520,7 +521,7 @@ describe('bad inputs after events were collected', () => {
       expect(r.events).toEqual([]);
       expect(cursors()).toBe(before);
       const printed = r.stdout + r.stderr + v.stdout + v.stderr;
-      expect(printed).not.toContain(ctx.token);
+      expectAbsent(ctx.token, printed, `the output of ${bad.name}`);
       expect(printed).not.toContain('s3cret'); // the proxy password of one case
     } finally {
       await undo();
@@ -554,7 +555,7 @@ describe('bad inputs after events were collected', () => {
       expect(proxy.heads[0]).toContain(
         `"proxy-authorization":"Basic ${Buffer.from('squid:proxy-pass-123').toString('base64')}"`,
       );
-      expect(proxy.relayed() + proxy.heads.join('\n')).not.toContain(token);
+      expectAbsent(token, proxy.relayed() + proxy.heads.join('\n'), 'what the proxy relayed');
       expect(r.stdout + r.stderr).not.toContain('proxy-pass-123');
     } finally {
       await proxy.stop();

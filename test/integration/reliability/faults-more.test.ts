@@ -12,6 +12,7 @@ import { readJournal } from '../../../src/delivery/page-journal';
 import { runPackaged, startTestbed, type RunResult, type Testbed } from '../../support/harness';
 import {
   during,
+  expectAbsent,
   expectCleanStderr,
   Ledger,
   saveAccountSecret,
@@ -264,7 +265,7 @@ describe('more faults through the packaged input', () => {
           ),
         ),
       ).toBe(true);
-      expect(r.stdout + r.stderr).not.toContain(key);
+      expectAbsent(key, r.stdout + r.stderr, 'the output');
       await run('key-expiry');
       expectExactlyOnce('key-expiry');
     });

@@ -30,7 +30,14 @@ describe('SIGKILL campaign through the packaged launcher', () => {
     });
     const { duplicates, anomalies, ...figures } = report;
     console.log(`kill campaign figures ${JSON.stringify(figures)}`);
-    if (duplicates.length > 0) console.log(`duplicates ${JSON.stringify(duplicates, null, 1)}`);
+    // Duplicates of one interrupted write share their evidence: one line per story.
+    const stories = new Map<string, number>();
+    for (const d of duplicates) {
+      const story = `${d.account}/${d.feed} ${d.cause}: ${d.evidence}`;
+      stories.set(story, (stories.get(story) ?? 0) + 1);
+    }
+    if (stories.size > 0)
+      console.log([...stories].map(([story, n]) => `${n} duplicate(s): ${story}`).join('\n'));
 
     expect(anomalies).toEqual([]);
     expect(report.backlog).toBeGreaterThanOrEqual(100_000);

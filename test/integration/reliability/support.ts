@@ -272,3 +272,11 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
     },
   };
 }
+
+/**
+ * Fails if `text` contains `secret`, without printing either (jest's toContain would print the
+ * secret in its failure message).
+ */
+export function expectAbsent(secret: string, text: string, where: string): void {
+  if (secret.length > 0 && text.includes(secret)) throw new Error(`a secret appears in ${where}`);
+}

@@ -10,6 +10,7 @@
  * permissive instance are applied through an admin session — the input then runs exactly as
  * splunkd would run it with those edits.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer, type Server } from 'node:https';
@@ -20,15 +21,17 @@ import { secretRealm } from '../../../src/core/app-identity';
 import { createTlsMaterial } from '../../support/events-api-sim/tls-material';
 import { tokenHash } from '../../support/events-api-sim/tokens';
 import { runPackaged, startTestbed, type Testbed } from '../../support/harness';
-import { expectCleanStderr, ns, secretPath, writeConf } from './support';
+import { expectAbsent, expectCleanStderr, ns, secretPath, writeConf } from './support';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 interface Attacker {
   readonly port: number;
   readonly caPath: string;
   /** TCP connections accepted, TLS or not. */
   connections: number;
-  /** Requests that made it through TLS, with their headers. */
-  readonly requests: { method: string; url: string; authorization: string | undefined }[];
+  /** Requests that made it through TLS; the Authorization header only as a digest. */
+  readonly requests: { method: string; url: string; authorizationSha256: string | undefined }[];
   stop(): Promise<void>;
 }
 
@@ -41,7 +44,8 @@ async function startAttacker(dir: string): Promise<Attacker> {
     requests.push({
       method: req.method ?? '',
       url: req.url ?? '',
-      authorization: req.headers.authorization,
+      authorizationSha256:
+        req.headers.authorization === undefined ? undefined : sha256(req.headers.authorization),
     });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"cursor":"x","has_more":false,"items":[]}');
@@ -141,11 +145,17 @@ describe('token pinning against a user who can edit inputs and confs', () => {
     const list = await bed.rest('GET', `${ns}/storage/passwords`, undefined, operatorKey);
     expect([create.status, edit.status, remove.status, list.status]).toEqual([403, 403, 403, 403]);
     expect(create.body).toMatch(/do not have permission.*edit_storage_passwords/);
-    expect(list.body).not.toContain(token);
+    expectAbsent(token, list.body, 'the refused listing');
     // The secret is unchanged: the admin-recorded endpoint is still the simulator.
     const secret = bed.splunkd.secrets().filter((s) => s.username === 'account:pinned');
     expect(secret).toHaveLength(1);
   });
+
+  const storedParams = (name: string): Record<string, string> => {
+    const stored = bed.splunkd.inputs().find((i) => i.name === name);
+    if (!stored) throw new Error(`splunkd has no input ${name}`);
+    return { ...stored.params };
+  };
 
   it('ignores endpoint-like stanza parameters and a foreign region_host', async () => {
     const attackerUrl = `https://127.0.0.1:${attacker.port}`;
@@ -171,12 +181,17 @@ describe('token pinning against a user who can edit inputs and confs', () => {
       launcher: bed.launcher,
       env: bed.env,
       cwd: bed.splunkHome,
-      stdin: bed.splunkd.inputDefinitionXml('pinned'),
+      // The stanza as splunkd stored it, extra parameters and all, run by the testbed's member.
+      stdin: bed.inputXml('pinned', storedParams('pinned')),
     });
     expectCleanStderr(r);
     expect(r.exitCode).toBe(0);
     expect(r.byLevel.ERROR).toEqual([]);
     expect(r.events.length).toBeGreaterThan(0);
+    expect(storedParams('pinned')).toMatchObject({
+      endpoint: attackerUrl,
+      events_url: attackerUrl,
+    });
     expect(ours()).toBeGreaterThan(before);
     expect(attacker.connections).toBe(0);
     expect(attacker.requests).toEqual([]);
@@ -234,7 +249,10 @@ describe('token pinning against a user who can edit inputs and confs', () => {
       expectCleanStderr(r);
       // The attack is real only if the input used the proxy at all.
       expect(proxy.seen).toContain(bed.sim.host);
-      expect(attacker.requests.filter((q) => q.authorization?.includes(token))).toEqual([]);
+      const stolen = attacker.requests.filter(
+        (q) => q.authorizationSha256 === sha256(`Bearer ${token}`),
+      );
+      expect({ requestsCarryingTheToken: stolen.length }).toEqual({ requestsCarryingTheToken: 0 });
       expect(attacker.requests).toEqual([]);
     } finally {
       await proxy.stop();
