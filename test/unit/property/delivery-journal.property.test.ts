@@ -30,31 +30,41 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /**
  * A pipe that accepts exactly `accepted` bytes of the page (after the stream header) in chunks of
  * the given sizes and then stays full for good: the state in which a SIGKILL finds a writer whose
- * reader is slow. Resolves once the writer is stuck.
+ * reader is slow. A chunk size of 0 answers "full, try later" (EAGAIN) once. When `oneByte` is
+ * set, waiting for room writes the next byte itself, as stdout's libuv-queued wait does.
+ * Resolves `whenStuck` once the writer is stuck.
  */
-function stuckPipe(accepted: number, chunks: readonly number[]) {
+function stuckPipe(accepted: number, chunks: readonly number[], oneByte = false) {
   const written: Buffer[] = [];
   let total = 0;
   let budget = streamOpen.length + accepted;
   let chunk = 0;
+  let justRefused = false;
   let stuck!: () => void;
   const whenStuck = new Promise<void>((resolve) => (stuck = resolve));
+  const take = (buffer: Buffer, offset: number, n: number): number => {
+    written.push(Buffer.from(buffer.subarray(offset, offset + n)));
+    total += n;
+    budget -= n;
+    return n;
+  };
   const target: OutputTarget = {
     write(buffer, offset, length) {
       const size = chunks.length === 0 ? length : (chunks[chunk++ % chunks.length] ?? length);
+      if (size === 0 && !justRefused) {
+        justRefused = true;
+        return 0;
+      }
+      justRefused = false;
       const n = Math.min(length, budget, Math.max(1, size));
-      if (n <= 0) return 0;
-      written.push(Buffer.from(buffer.subarray(offset, offset + n)));
-      total += n;
-      budget -= n;
-      return n;
+      return n <= 0 ? 0 : take(buffer, offset, n);
     },
-    waitWritable() {
+    waitWritable(buffer, offset) {
       if (budget <= 0) {
         stuck();
         return new Promise<void>(() => undefined); // never writable again: the process is killed here
       }
-      return Promise.resolve();
+      return Promise.resolve(oneByte ? take(buffer, offset, 1) : undefined);
     },
   };
   return { target, whenStuck, bytes: () => Buffer.concat(written, total).toString('utf8') };
@@ -94,14 +104,17 @@ describe('delivery journal (property)', () => {
           fc.tuple(
             fc.constant(events),
             cut(events),
-            fc.array(fc.integer({ min: 1, max: 70_000 }), { maxLength: 4 }),
+            fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 70_000 })), {
+              maxLength: 4,
+            }),
+            fc.boolean(),
           ),
         ),
-        async ([events, accepted, chunks]) => {
+        async ([events, accepted, chunks, oneByte]) => {
           const journal = new PageJournal(join(dir, `count-${run++}.journal`));
           const uuids = events.map((_e, i) => `uuid-${i}`);
           journal.begin({ cursor: 'c1' }, uuids);
-          const pipe = stuckPipe(accepted, chunks);
+          const pipe = stuckPipe(accepted, chunks, oneByte);
           const output = new EventOutput(pipe.target, () => false);
           void output.writePage(events, journal);
           await pipe.whenStuck;
