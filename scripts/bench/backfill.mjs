@@ -58,10 +58,16 @@ function sustainedRate(sim, from, to) {
     maxInWindow = Math.max(maxInWindow, i - j + 1);
   }
   const mean = (values) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-  const perMinute = mean(requests);
-  const eventsPerSecond = mean(items) / 60;
+  // Shorter than a minute (--quick): the rate over the span, which a first-minute burst inflates.
+  const spanMinutes = (to - from) / 60_000;
+  const perMinute = completeMinutes > 0 ? mean(requests) : records.length / spanMinutes;
+  const eventsPerSecond =
+    completeMinutes > 0
+      ? mean(items) / 60
+      : records.reduce((a, r) => a + (r.itemCount ?? 0), 0) / (spanMinutes * 60);
   return {
     completeMinutes,
+    wholeMinutes: completeMinutes > 0,
     requestsByMinute: requests,
     requestsPerMinute: Math.round(perMinute * 10) / 10,
     fractionOfRequestCeiling: perMinute / ceilingPerMinute,
