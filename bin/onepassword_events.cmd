@@ -19,7 +19,7 @@ if not defined PLATFORM goto unsupported_host
 set "NODE=%BIN_DIR%runtime\%PLATFORM%\node.exe"
 if not exist "%NODE%" goto no_runtime
 if not exist "%BIN_DIR%app\onepassword_events.js" goto no_script
-"%NODE%" "%BIN_DIR%app\onepassword_events.js" %*
+"%NODE%" --max-semi-space-size=4 "%BIN_DIR%app\onepassword_events.js" %*
 exit /b %ERRORLEVEL%
 
 :unsupported_host

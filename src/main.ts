@@ -3,13 +3,12 @@
  * or run mode with the input definition on stdin.
  */
 import { describeError } from './core/errors';
-import { runInputDefinition } from './collector/run-input';
-import { validateDefinition } from './collector/validate-input';
-import { stdoutTarget } from './delivery/event-output';
 import { createLogger, type Logger } from './log/logger';
-import { parseInputDefinition, parseValidationDefinition } from './splunk/input-definition';
 import { renderScheme } from './splunk/scheme';
 import { escapeXmlText } from './splunk/xml-text';
+// Run and validation modules (undici, zod, saxes) load on demand: --scheme needs none of them.
+// esbuild keeps a required module's initialisation lazy, so these cost nothing until called.
+/* eslint-disable @typescript-eslint/no-require-imports */
 
 function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -46,6 +45,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const splunkHome = process.env['SPLUNK_HOME'];
   if (mode === '--validate-arguments') {
+    const { validateDefinition } =
+      require('./collector/validate-input') as typeof import('./collector/validate-input');
+    const { parseValidationDefinition } =
+      require('./splunk/input-definition') as typeof import('./splunk/input-definition');
     let message: string;
     try {
       const outcome = await validateDefinition(parseValidationDefinition(await readStdin()), {
@@ -74,6 +77,12 @@ async function main(argv: readonly string[]): Promise<number> {
       controller.abort();
     });
   }
+  const { runInputDefinition } =
+    require('./collector/run-input') as typeof import('./collector/run-input');
+  const { stdoutTarget } =
+    require('./delivery/event-output') as typeof import('./delivery/event-output');
+  const { parseInputDefinition } =
+    require('./splunk/input-definition') as typeof import('./splunk/input-definition');
   const definition = parseInputDefinition(await readStdin());
   return runInputDefinition(definition, {
     logger,

@@ -7,7 +7,7 @@
  * not verify gets a clear error naming the CA files tried.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from '../http/undici';
 import { splunkCaCandidates } from './splunk-ca';
 import { AddonError, describeError } from '../core/errors';
@@ -57,7 +57,8 @@ export class SplunkdClient {
     const splunkCas = this.caFiles.map((f) => readFileSync(f, 'utf8'));
     this.dispatcher = new Agent({
       connect: {
-        ca: [...rootCertificates, ...splunkCas],
+        // One secure context for all connections (see events-api/client.ts).
+        secureContext: createSecureContext({ ca: [...rootCertificates, ...splunkCas] }),
         rejectUnauthorized: true,
         checkServerIdentity: () => undefined,
         timeout: 10_000,

@@ -14,10 +14,7 @@ declare module 'undici/lib/dispatcher/dispatcher.js' {
 declare module 'undici/lib/api/index.js' {
   import type { Dispatcher } from 'undici';
   const api: {
-    request(
-      this: Dispatcher,
-      options: Dispatcher.RequestOptions,
-    ): Promise<Dispatcher.ResponseData>;
+    request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
   } & Record<string, unknown>;
   export default api;
 }

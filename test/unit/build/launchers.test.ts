@@ -26,7 +26,7 @@ describe('bin/onepassword_events (POSIX sh)', () => {
   });
 
   it('execs the bundled runtime on the bundled script with the arguments unchanged', () => {
-    expect(code(posix, /^#/)).toContain('exec "$node" "$script" "$@"');
+    expect(code(posix, /^#/)).toContain('exec "$node" --max-semi-space-size=4 "$script" "$@"');
     expect(posix).toContain('node=$bin_dir/runtime/$platform/node');
     expect(posix).toContain('script=$bin_dir/app/onepassword_events.js');
   });
@@ -67,10 +67,15 @@ describe('bin/onepassword_events.cmd (Windows)', () => {
   it('runs the bundled node.exe on the bundled script with all arguments and returns its exit code', () => {
     const lines = code(windows, /^rem( |$)/i);
     expect(lines).toContain('set "NODE=%BIN_DIR%runtime\\%PLATFORM%\\node.exe"');
-    expect(lines).toContain('"%NODE%" "%BIN_DIR%app\\onepassword_events.js" %*');
-    expect(lines[lines.indexOf('"%NODE%" "%BIN_DIR%app\\onepassword_events.js" %*') + 1]).toBe(
-      'exit /b %ERRORLEVEL%',
+    expect(lines).toContain(
+      '"%NODE%" --max-semi-space-size=4 "%BIN_DIR%app\\onepassword_events.js" %*',
     );
+    expect(
+      lines[
+        lines.indexOf('"%NODE%" --max-semi-space-size=4 "%BIN_DIR%app\\onepassword_events.js" %*') +
+          1
+      ],
+    ).toBe('exit /b %ERRORLEVEL%');
   });
 
   it('never looks for another node and prints FATAL lines to stderr', () => {
