@@ -113,6 +113,16 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`ERROR soak: ${error instanceof Error ? error.message : String(error)}\n`);
+  const where =
+    error instanceof Error
+      ? (error.stack ?? '')
+          .split('\n')
+          .slice(1, 4)
+          .map((l) => l.trim())
+          .join(' <- ')
+      : '';
+  process.stderr.write(
+    `ERROR soak: ${error instanceof Error ? error.message : String(error)} (${where})\n`,
+  );
   process.exitCode = 1;
 });
