@@ -21,6 +21,7 @@ const launcher = path.join(appDir, 'bin', 'onepassword_events');
 
 const stubNode = `#!/bin/sh
 echo "pid=$$"
+while [ "\${1#--}" != "$1" ]; do echo "option=$1"; shift; done
 echo "script=$1"
 shift
 for arg in "$@"; do echo "arg=[$arg]"; done
@@ -88,6 +89,8 @@ describeOnLinux('launcher pass-through', () => {
       [
         // exec: the runtime has the launcher's pid, so splunkd's signals reach node itself.
         `pid=${child.pid}`,
+        // The one V8 option the launcher adds (see bin/onepassword_events), before the script.
+        'option=--max-semi-space-size=4',
         `script=${path.join(appDir, 'bin', 'app', 'onepassword_events.js')}`,
         ...args.map((arg) => `arg=[${arg}]`),
         `stdin=[${input}]`,
