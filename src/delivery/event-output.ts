@@ -20,6 +20,9 @@ export interface OutputTarget {
   waitWritable(buffer: Buffer, offset: number): Promise<number | void>;
 }
 
+/** Bytes per write() (about 16 events of 1 KB): bounds a post-kill repeat at small cost. */
+export const maxWriteBytes = 16 * 1024;
+
 export interface PageWriteResult {
   /** Events that reached the pipe (all of them unless stopped). */
   readonly delivered: number;
@@ -93,7 +96,9 @@ export class EventOutput {
     let next = 0;
     while (offset < buffer.length) {
       while (next < cuts.length && (cuts[next] as number) <= offset) next++;
-      let end = buffer.length;
+      // At most maxWriteBytes per write(): a kill between a write and its journal update repeats
+      // only what that one write handed over, so a small write bounds any repeat to a few events.
+      let end = Math.min(buffer.length, offset + maxWriteBytes);
       if (stopping()) {
         if (offset === 0) return 0;
         end = cuts[next] ?? buffer.length;
