@@ -3,7 +3,9 @@
  * store; the lease makes exactly one of them collect each account.
  */
 import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { feedIds } from '../../../src/core/feeds';
+import { readJournal } from '../../../src/delivery/page-journal';
 import { startTestbed, type RunResult, type Testbed, uuidsOf } from '../../support/harness';
 
 const members = ['sh1', 'sh2', 'sh3'];
@@ -75,7 +77,16 @@ describe('exactly one collector per account on a search-head cluster', () => {
   it('a holder whose process is killed mid-run resumes on its own member, without gaps or duplicates', async () => {
     const owner = String(holder()?.['owner']);
     for (const feed of feedIds) bed.sim.addEvents(feed, 900);
-    const killed = await bed.runAs(owner, 'shc', params, { readerDelayMs: 3, killAfterMs: 700 });
+    // Kill while one of its pages is half delivered (its journal says so), whatever the timing.
+    const journals = feedIds.map((f) => join(bed.dir, 'members', owner, `shc__${f}.journal`));
+    const midPage = (): boolean =>
+      journals.some((j) => {
+        const record = readJournal(j);
+        return (
+          record !== undefined && record.delivered > 0 && record.delivered < record.uuids.length
+        );
+      });
+    const killed = await bed.runAs(owner, 'shc', params, { readerDelayMs: 3, killWhen: midPage });
     collect(killed);
     expect(killed.signal).toBe('SIGKILL');
     const results = await Promise.all(members.map((m) => bed.runAs(m, 'shc', params)));
