@@ -32,6 +32,11 @@ export async function openAccountSession(
   if (!account) return undefined;
   logger.addSecret(account.token);
   if (account.proxyPassword) logger.addSecret(account.proxyPassword);
+  if (account.ignoredConfKeys.length > 0) {
+    logger.warn(
+      `ignoring ${account.ignoredConfKeys.join(', ')}: the proxy and CA bundle are read from storage/passwords only, so set them on the setup page's Proxy tab`,
+    );
+  }
   const claims = requireTokenClaims(account.token, now);
   const endpoint = resolveEndpoint({
     claims,

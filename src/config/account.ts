@@ -1,7 +1,9 @@
 /**
- * Loads one account: the token (and any admin-recorded custom endpoint) from storage/passwords,
- * the rest from onepassword_accounts.conf and onepassword_settings.conf.
+ * Loads one account: from storage/passwords everything that decides where the token goes (the
+ * token, any custom endpoint, proxy and CA bundle), the rest from onepassword_accounts.conf and
+ * onepassword_settings.conf.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { accountsConf, settingsConf } from '../core/app-identity';
@@ -9,7 +11,17 @@ import { AddonError, describeError } from '../core/errors';
 import { checkCustomEndpoint } from '../events-api/endpoint';
 import { checkProxyUrl } from './proxy-url';
 import { readConfStanza } from '../splunk/conf';
-import { readSecret } from '../splunk/passwords';
+import { readSecrets } from '../splunk/passwords';
+import {
+  effectiveNetwork,
+  globalScope,
+  networkSecretUser,
+  noNetworkSettings,
+  parseNetworkSecret,
+  proxySecretUser,
+  retiredConfKeys,
+  type NetworkSettings,
+} from './network-settings';
 import type { SplunkdClient } from '../splunk/splunkd-client';
 
 export interface AccountConfig {
@@ -23,6 +35,8 @@ export interface AccountConfig {
   readonly caPem: string | undefined;
   /** Cap on one Events API request, connect to last byte. */
   readonly requestTimeoutMs: number;
+  /** Retired proxy/CA keys found in .conf files (ignored: see network-settings.ts). */
+  readonly ignoredConfKeys: readonly string[];
 }
 
 export const defaultRequestTimeoutSeconds = 60;
@@ -78,6 +92,24 @@ export function requireProxyUrl(value: string): string {
   return new URL(value.trim()).origin;
 }
 
+/** PEM blocks of a CA bundle, each parsed, so a corrupt certificate is named here, not at TLS time. */
+export function checkCaBundle(pem: string, path: string): void {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) {
+    throw new AddonError('config', `ca_bundle_path ${path} holds no PEM certificate`);
+  }
+  blocks.forEach((block, index) => {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new AddonError(
+        'config',
+        `ca_bundle_path ${path}: certificate ${index + 1} of ${blocks.length} is not a valid X.509 certificate`,
+      );
+    }
+  });
+}
+
 function readCaBundle(path: string): string {
   let pem: string;
   try {
@@ -88,61 +120,80 @@ function readCaBundle(path: string): string {
       `ca_bundle_path ${path} cannot be read: ${describeError(error)}`,
     );
   }
-  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem)) {
-    throw new AddonError('config', `ca_bundle_path ${path} holds no PEM certificate`);
-  }
+  checkCaBundle(pem, path);
   return pem;
+}
+
+function readNetworkSettings(
+  secrets: ReadonlyMap<string, string>,
+  scope: string | undefined,
+): NetworkSettings {
+  const text = secrets.get(networkSecretUser(scope));
+  return text === undefined ? noNetworkSettings : parseNetworkSecret(text, scope ?? globalScope);
+}
+
+function parseProxyCredentials(text: string): { username: string; password: string | undefined } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const parsed = proxySecretSchema.safeParse(value);
+  if (!parsed.success)
+    throw new AddonError(
+      'config',
+      'the stored proxy credentials are not readable; save them again on the setup page',
+    );
+  return { username: parsed.data.username, password: parsed.data.password };
+}
+
+/** Retired proxy/CA keys still present in a .conf stanza, as `conf [stanza] key` for a warning. */
+function retiredKeysIn(stanza: Readonly<Record<string, string>>, where: string): string[] {
+  return retiredConfKeys
+    .filter((key) => (stanza[key] ?? '').trim() !== '')
+    .map((key) => `${where} ${key}`);
 }
 
 export async function loadAccount(
   splunkd: SplunkdClient,
   name: string,
 ): Promise<AccountConfig | undefined> {
-  const secret = await readSecret(splunkd, `account:${name}`);
+  const secrets = await readSecrets(splunkd);
+  const secret = secrets.get(`account:${name}`);
   if (secret === undefined) return undefined;
   const { token, endpoint } = parseAccountSecret(secret);
   if (endpoint !== undefined) {
     const checked = checkCustomEndpoint(endpoint);
     if (!checked.ok) throw new AddonError('config', `account ${name}: ${checked.problem}`);
   }
+  const network = effectiveNetwork(
+    name,
+    readNetworkSettings(secrets, name),
+    readNetworkSettings(secrets, undefined),
+  );
+  const proxyUrl = network.proxyUrl === undefined ? undefined : requireProxyUrl(network.proxyUrl);
+  const proxySecret =
+    network.proxyScope === undefined
+      ? undefined
+      : secrets.get(proxySecretUser(network.proxyScope === globalScope ? undefined : name));
+  const credentials = proxySecret === undefined ? undefined : parseProxyCredentials(proxySecret);
   const conf = (await readConfStanza(splunkd, accountsConf, name)) ?? {};
-  const globalProxy = (await readConfStanza(splunkd, settingsConf, 'proxy')) ?? {};
+  const settings = (await readConfStanza(splunkd, settingsConf, 'proxy')) ?? {};
   const general = (await readConfStanza(splunkd, settingsConf, 'general')) ?? {};
-  const proxyRaw = (conf['proxy_url'] ?? '').trim() || (globalProxy['proxy_url'] ?? '').trim();
-  const proxyUrl = proxyRaw === '' ? undefined : requireProxyUrl(proxyRaw);
-  let proxyUsername: string | undefined;
-  let proxyPassword: string | undefined;
-  if (proxyUrl) {
-    const usesOwn = (conf['proxy_url'] ?? '').trim() !== '';
-    const proxySecret = await readSecret(splunkd, usesOwn ? `proxy:${name}` : 'proxy:_global');
-    if (proxySecret !== undefined) {
-      let value: unknown;
-      try {
-        value = JSON.parse(proxySecret);
-      } catch {
-        value = undefined;
-      }
-      const parsed = proxySecretSchema.safeParse(value);
-      if (!parsed.success)
-        throw new AddonError(
-          'config',
-          'the stored proxy credentials are not readable; save them again on the setup page',
-        );
-      proxyUsername = parsed.data.username;
-      proxyPassword = parsed.data.password;
-    }
-  }
-  const caPath =
-    (conf['ca_bundle_path'] ?? '').trim() || (globalProxy['ca_bundle_path'] ?? '').trim();
   return {
     name,
     token,
     customEndpoint: endpoint,
     regionHost: (conf['region_host'] ?? '').trim() || undefined,
     proxyUrl,
-    proxyUsername,
-    proxyPassword,
-    caPem: caPath === '' ? undefined : readCaBundle(caPath),
+    proxyUsername: credentials?.username,
+    proxyPassword: credentials?.password,
+    caPem: network.caBundlePath === undefined ? undefined : readCaBundle(network.caBundlePath),
     requestTimeoutMs: parseRequestTimeout(general['request_timeout_seconds']),
+    ignoredConfKeys: [
+      ...retiredKeysIn(conf, `${accountsConf}.conf [${name}]`),
+      ...retiredKeysIn(settings, `${settingsConf}.conf [proxy]`),
+    ],
   };
 }

@@ -1,8 +1,9 @@
 /**
- * Proxy and CA-bundle settings, global ([proxy] in onepassword_settings.conf) or per account
- * (onepassword_accounts.conf). Proxy credentials never go into a .conf file: they are kept in
- * storage/passwords as `proxy:<account>` / `proxy:_global`.
+ * Proxy and CA-bundle settings, global or per account. Both decide where the token travels, so they
+ * are kept in storage/passwords (`network:<account>` / `network:_global`, read back to fill this
+ * form), never in a .conf file; the proxy's credentials go to the write-only `proxy:` entries.
  */
+import { networkSecretPayload } from '../config/network-settings';
 import { checkProxyUrl } from '../config/proxy-url';
 
 export { checkProxyUrl };
@@ -55,8 +56,11 @@ export function validateProxyForm(form: ProxyForm): Partial<Record<ProxyField, s
   return errors;
 }
 
-export function proxyConfParams(form: ProxyForm): Record<string, string> {
-  return { proxy_url: form.proxyUrl.trim(), ca_bundle_path: form.caBundlePath.trim() };
+/** The `network:` entry's payload; undefined when both fields are empty (the entry is removed). */
+export function proxyNetworkPayload(form: ProxyForm): string | undefined {
+  const settings = { proxyUrl: form.proxyUrl.trim(), caBundlePath: form.caBundlePath.trim() };
+  if (settings.proxyUrl === '' && settings.caBundlePath === '') return undefined;
+  return networkSecretPayload(settings);
 }
 
 export function proxySecretPayload(form: ProxyForm): string {

@@ -27,9 +27,7 @@ export const indexMacroName = 'onepassword_index';
 export function accountSecretUser(account: string): string {
   return `account:${account}`;
 }
-export function proxySecretUser(account: string | undefined): string {
-  return `proxy:${account ?? '_global'}`;
-}
+export { networkSecretUser, proxySecretUser } from '../config/network-settings';
 
 /**
  * The entity name splunkd gives a storage/passwords entry: `<realm>:<username>:` with every ':'

@@ -1,12 +1,19 @@
 /**
- * What the page does to splunkd, one function per admin action. Secrets are only ever written
- * (storage/passwords is never read), so a saved token cannot travel back to the browser.
+ * What the page does to splunkd, one function per admin action. Secrets are only ever written: the
+ * one storage/passwords read is of the `network:` entries (proxy URL and CA path, nothing secret),
+ * one entity at a time, so a saved token or proxy password cannot travel back to the browser.
  */
 import { accountsConf, healthCollection, secretRealm, settingsConf } from '../core/app-identity';
 import { type FeedId } from '../core/feeds';
 import { accountConfParams, accountSecretPayload, type AccountForm } from './account-model';
 import { inputPostParams, type InputForm, type LogLevel } from './input-model';
-import { proxyConfParams, proxySecretPayload, type ProxyForm } from './proxy-model';
+import {
+  globalScope,
+  noNetworkSettings,
+  parseNetworkSecret,
+  type NetworkSettings,
+} from '../config/network-settings';
+import { proxyNetworkPayload, proxySecretPayload, type ProxyForm } from './proxy-model';
 import {
   accountSecretUser,
   accountStatusCollection,
@@ -20,6 +27,7 @@ import {
   isProbeStanza,
   kvDataEndpoint,
   macrosConf,
+  networkSecretUser,
   passwordsEndpoint,
   probeStanzaName,
   proxySecretUser,
@@ -44,8 +52,6 @@ export interface ServerFacts {
 export interface AccountEntry {
   readonly name: string;
   readonly regionHost: string;
-  readonly proxyUrl: string;
-  readonly caBundlePath: string;
 }
 
 export interface SetupState {
@@ -54,6 +60,8 @@ export interface SetupState {
   readonly statuses: Map<string, AccountStatusDoc>;
   readonly indexes: string[];
   readonly settings: Map<string, Record<string, unknown>>;
+  /** Proxy and CA settings by scope (account name or `_global`); absent = none stored. */
+  readonly network: Map<string, NetworkSettings>;
   readonly configured: boolean;
 }
 
@@ -99,7 +107,43 @@ export class SetupService {
       this.loadSettings(),
       this.isConfigured(),
     ]);
-    return { accounts, inputs, statuses, indexes, settings, configured };
+    const network = await this.loadNetworkSettings(accounts.map((a) => a.name));
+    return { accounts, inputs, statuses, indexes, settings, network, configured };
+  }
+
+  /** Reads each scope's `network:` entry on its own (a listing would carry every secret). */
+  async loadNetworkSettings(accounts: readonly string[]): Promise<Map<string, NetworkSettings>> {
+    const scopes = [globalScope, ...accounts];
+    const found = await Promise.all(
+      scopes.map((scope) => this.networkSettings(scope === globalScope ? undefined : scope)),
+    );
+    const map = new Map<string, NetworkSettings>();
+    scopes.forEach((scope, i) => {
+      const settings = found[i];
+      if (settings !== undefined) map.set(scope, settings);
+    });
+    return map;
+  }
+
+  private async networkSettings(account: string | undefined): Promise<NetworkSettings | undefined> {
+    let entries: Entry[];
+    try {
+      entries = await this.rest.entries(
+        secretEntityEndpoint(networkSecretUser(account)),
+        appNamespace,
+      );
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
+    const stored = entries[0]?.content['clear_password'];
+    if (typeof stored !== 'string') return undefined;
+    try {
+      return parseNetworkSecret(stored, account ?? globalScope);
+    } catch {
+      // Not ours to show; saving the form replaces it.
+      return noNetworkSettings;
+    }
   }
 
   async listAccounts(): Promise<AccountEntry[]> {
@@ -109,8 +153,6 @@ export class SetupService {
       .map((e) => ({
         name: e.name,
         regionHost: text(e.content['region_host']),
-        proxyUrl: text(e.content['proxy_url']),
-        caBundlePath: text(e.content['ca_bundle_path']),
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -241,6 +283,7 @@ export class SetupService {
     await this.deleteIfPresent(inputEndpoint(probeStanzaName(name)));
     await this.deleteSecret(accountSecretUser(name));
     await this.deleteSecret(proxySecretUser(name));
+    await this.deleteSecret(networkSecretUser(name));
     await this.deleteIfPresent(accountsConfEndpoint(name));
     await this.deleteIfPresent(kvDataEndpoint(accountStatusCollection, name));
   }
@@ -335,9 +378,9 @@ export class SetupService {
   }
 
   async saveProxy(account: string | undefined, form: ProxyForm): Promise<void> {
-    const conf = proxyConfParams(form);
-    if (account === undefined) await this.upsertStanza(settingsConf, 'proxy', conf);
-    else await this.upsertStanza(accountsConf, account, conf);
+    const network = proxyNetworkPayload(form);
+    if (network === undefined) await this.deleteSecret(networkSecretUser(account));
+    else await this.upsertSecret(networkSecretUser(account), network);
     const user = proxySecretUser(account);
     if (form.credentials === 'set') await this.upsertSecret(user, proxySecretPayload(form));
     if (form.credentials === 'remove') await this.deleteSecret(user);

@@ -12,14 +12,14 @@ interface PasswordEntry {
 }
 
 /**
- * Lists the app's entries and matches realm and username exactly, which avoids depending on how
- * splunkd escapes ':' inside entity names (our usernames contain one, e.g. account:acme).
+ * All of the app's secrets in our realm, by username, from one listing. Matching realm and username
+ * exactly avoids depending on how splunkd escapes ':' inside entity names (ours contain one, e.g.
+ * account:acme).
  */
-export async function readSecret(
+export async function readSecrets(
   splunkd: SplunkdClient,
-  username: string,
   app: string = appId,
-): Promise<string | undefined> {
+): Promise<ReadonlyMap<string, string>> {
   const response = await splunkd.send('GET', `${nsPath(app, 'storage', 'passwords')}?count=0`);
   if (response.status === 403) {
     throw new AddonError(
@@ -34,9 +34,12 @@ export async function readSecret(
     );
   }
   const value = JSON.parse(response.body) as { entry?: PasswordEntry[] };
-  const match = value.entry?.find(
-    (e) => e.content?.realm === secretRealm && e.content.username === username,
-  );
-  const secret = match?.content?.clear_password;
-  return typeof secret === 'string' ? secret : undefined;
+  const secrets = new Map<string, string>();
+  for (const e of value.entry ?? []) {
+    const { realm, username, clear_password: secret } = e.content ?? {};
+    if (realm !== secretRealm || typeof username !== 'string' || typeof secret !== 'string')
+      continue;
+    secrets.set(username, secret);
+  }
+  return secrets;
 }

@@ -7,13 +7,10 @@ import Message from '@splunk/react-ui/Message';
 import P from '@splunk/react-ui/Paragraph';
 import Select from '@splunk/react-ui/Select';
 import Text from '@splunk/react-ui/Text';
+import { globalScope, noNetworkSettings } from '../../config/network-settings';
 import { emptyProxyForm, validateProxyForm, type ProxyForm } from '../proxy-model';
 import { type SetupContextValue } from './app';
 import { errorText } from './error-text';
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
 
 function ProxyEditor({
   context,
@@ -143,26 +140,28 @@ function ProxyEditor({
 }
 
 export function ProxyTab({ context }: { readonly context: SetupContextValue }): React.JSX.Element {
-  const global = context.state.settings.get('proxy') ?? {};
+  const stored = (scope: string) => context.state.network.get(scope) ?? noNetworkSettings;
+  const global = stored(globalScope);
   return (
     <div data-testid="proxy-tab">
       <P>
         The input reaches 1Password directly unless a proxy is set here. A per-account setting wins
-        over the global one.
+        over the global one. These settings decide where the token travels, so they are kept in
+        storage/passwords, which only administrators can change.
       </P>
       <ProxyEditor
         context={context}
         account={undefined}
-        initialUrl={text(global['proxy_url'])}
-        initialCa={text(global['ca_bundle_path'])}
+        initialUrl={global.proxyUrl}
+        initialCa={global.caBundlePath}
       />
       {context.state.accounts.map((a) => (
         <ProxyEditor
           key={a.name}
           context={context}
           account={a.name}
-          initialUrl={a.proxyUrl}
-          initialCa={a.caBundlePath}
+          initialUrl={stored(a.name).proxyUrl}
+          initialCa={stored(a.name).caBundlePath}
         />
       ))}
     </div>

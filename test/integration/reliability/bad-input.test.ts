@@ -11,17 +11,17 @@ import { feedIds } from '../../../src/core/feeds';
 import { buildValidationXml } from '../../support/splunkd-standin';
 import { runPackaged, startTestbed, type RunResult, type Testbed } from '../../support/harness';
 import { parseXmlDocument } from '../../../src/splunk/xml-tree';
-import { secretRealm } from '../../../src/core/app-identity';
 import {
   expectAbsent,
   expectCleanStderr,
   Ledger,
-  ns,
+  deleteSecret,
   saveAccountSecret,
+  saveNetwork,
   saveRawSecret,
-  secretPath,
   startConnectProxy,
   writeConf,
+  writeSecret,
 } from './support';
 
 interface BadInput {
@@ -81,12 +81,18 @@ const regionHost = (value: string) => async (bed: Testbed, ctx: Context) => {
   };
 };
 
-const caBundle =
-  (path: (bed: Testbed, ctx: Context) => string) => async (bed: Testbed, ctx: Context) => {
-    await writeConf(bed, 'onepassword_accounts', account, { ca_bundle_path: path(bed, ctx) });
-    return () =>
-      writeConf(bed, 'onepassword_accounts', account, { ca_bundle_path: bed.sim.caPath });
+/** The account's stored proxy and CA settings (the testbed trusts the simulator's CA there). */
+const accountNetwork =
+  (values: (bed: Testbed, ctx: Context) => { proxy_url?: string; ca_bundle_path?: string }) =>
+  async (bed: Testbed, ctx: Context): Promise<() => Promise<void>> => {
+    await saveNetwork(bed, account, { ca_bundle_path: bed.sim.caPath, ...values(bed, ctx) });
+    return () => saveNetwork(bed, account, { ca_bundle_path: bed.sim.caPath });
   };
+
+const proxyUrl = (url: string) => accountNetwork(() => ({ proxy_url: url }));
+
+const caBundle = (path: (bed: Testbed, ctx: Context) => string) =>
+  accountNetwork((bed, ctx) => ({ ca_bundle_path: path(bed, ctx) }));
 
 const endpoint = (url: (bed: Testbed) => string) =>
   secret((bed, ctx) => ({ token: ctx.token, endpoint: url(bed) }));
@@ -334,53 +340,51 @@ const cases: readonly BadInput[] = [
   },
   {
     name: 'proxy_url socks5://',
-    apply: accountConf({ proxy_url: 'socks5://127.0.0.1:1080' }),
+    apply: proxyUrl('socks5://127.0.0.1:1080'),
     message: /proxy_url: The proxy URL must start with http:\/\/ or https:\/\//,
   },
   {
     name: 'proxy_url with credentials',
-    apply: accountConf({ proxy_url: 'http://user:s3cret@127.0.0.1:3128' }),
+    apply: proxyUrl('http://user:s3cret@127.0.0.1:3128'),
     message: /proxy_url: Do not put credentials in the proxy URL/,
   },
   {
     name: 'proxy_url without a scheme',
-    apply: accountConf({ proxy_url: 'proxy.example.com:3128' }),
+    apply: proxyUrl('proxy.example.com:3128'),
     message: /proxy_url: The proxy URL must start with http:\/\/ or https:\/\//,
   },
   {
     name: 'proxy_url with a path',
-    apply: accountConf({ proxy_url: 'http://127.0.0.1:3128/proxy' }),
+    apply: proxyUrl('http://127.0.0.1:3128/proxy'),
     message: /proxy_url: The proxy URL is scheme, host and port only, without a path or query/,
   },
   {
     name: 'proxy_url that is not a URL',
-    apply: accountConf({ proxy_url: 'http://' }),
+    apply: proxyUrl('http://'),
     message: /proxy_url: "http:\/\/" is not a URL/,
   },
   {
     name: 'a global proxy_url with a bad scheme',
-    apply: conf('onepassword_settings', 'proxy', { proxy_url: 'ftp://127.0.0.1:21' }),
+    apply: async (bed) => {
+      await saveNetwork(bed, '_global', { proxy_url: 'ftp://127.0.0.1:21' });
+      return () => deleteSecret(bed, 'network:_global');
+    },
     message: /proxy_url: The proxy URL must start with http:\/\/ or https:\/\//,
   },
   {
     // The message must name the proxy that refused, not only the 1Password host behind it.
     name: 'a proxy nothing listens on',
-    apply: accountConf({ proxy_url: 'http://127.0.0.1:9' }),
+    apply: proxyUrl('http://127.0.0.1:9'),
     message: /ECONNREFUSED \S*127\.0\.0\.1:9\b/,
   },
   {
     name: 'unreadable proxy credentials',
-    apply: async (bed) => {
-      const undoConf = await accountConf({ proxy_url: 'http://127.0.0.1:9' })(bed);
-      const made = await bed.rest('POST', `${ns}/storage/passwords`, {
-        name: `proxy:${account}`,
-        password: 'user=me;pw=x',
-        realm: secretRealm,
-      });
-      if (made.status !== 201) throw new Error(`storing proxy credentials failed: ${made.status}`);
+    apply: async (bed, ctx) => {
+      const undoNetwork = await proxyUrl('http://127.0.0.1:9')(bed, ctx);
+      await writeSecret(bed, `proxy:${account}`, 'user=me;pw=x');
       return async () => {
-        await bed.rest('DELETE', secretPath(`proxy:${account}`));
-        await undoConf();
+        await deleteSecret(bed, `proxy:${account}`);
+        await undoNetwork();
       };
     },
     message: /the stored proxy credentials are not readable; save them again on the setup page/,
@@ -408,7 +412,16 @@ const cases: readonly BadInput[] = [
   {
     name: 'ca_bundle_path with a corrupt certificate',
     apply: caBundle((_b, ctx) => join(ctx.dir, 'corrupt.pem')),
-    message: /TLS verification of localhost:\d+ failed|ca_bundle_path \S+corrupt\.pem/,
+    message: /ca_bundle_path \S+corrupt\.pem: certificate 1 of 1 is not a valid X\.509 certificate/,
+  },
+  {
+    name: 'unreadable proxy and CA settings',
+    apply: async (bed) => {
+      await writeSecret(bed, `network:${account}`, 'proxy=http://127.0.0.1:9');
+      return () => saveNetwork(bed, account, { ca_bundle_path: bed.sim.caPath });
+    },
+    message:
+      /the stored proxy and CA settings \(network:victim\) are not readable; save them again on the setup page's Proxy tab/,
   },
 
   // onepassword_settings.conf
@@ -534,16 +547,13 @@ describe('bad inputs after events were collected', () => {
       const token = await ledger.account(
         'proxied',
         { signinattempts: 40, itemusages: 30, auditevents: 20 },
-        {
-          conf: { proxy_url: proxy.url },
-        },
+        { network: { proxy_url: proxy.url, ca_bundle_path: bed.sim.caPath } },
       );
-      const made = await bed.rest('POST', `${ns}/storage/passwords`, {
-        name: 'proxy:proxied',
-        password: JSON.stringify({ username: 'squid', password: 'proxy-pass-123' }),
-        realm: secretRealm,
-      });
-      expect(made.status).toBe(201);
+      await writeSecret(
+        bed,
+        'proxy:proxied',
+        JSON.stringify({ username: 'squid', password: 'proxy-pass-123' }),
+      );
       const r = await bed.run('proxied', { account: 'proxied', max_run_seconds: '10' });
       expectCleanStderr(r);
       ledger.record('proxied', r.events);

@@ -31,7 +31,11 @@ export class Ledger {
   async account(
     name: string,
     counts: FeedCounts,
-    spec: { conf?: Record<string, string>; endpoint?: string | null } = {},
+    spec: {
+      conf?: Record<string, string>;
+      endpoint?: string | null;
+      network?: { proxy_url?: string; ca_bundle_path?: string };
+    } = {},
   ): Promise<string> {
     const accountUuid = this.bed.sim.addAccount({ counts });
     this.simAccounts.set(name, accountUuid);
@@ -39,6 +43,7 @@ export class Ledger {
       name,
       token: this.bed.sim.issueToken({ accountUuid }),
       ...(spec.conf ? { conf: spec.conf } : {}),
+      ...(spec.network ? { network: spec.network } : {}),
       ...(spec.endpoint !== undefined ? { endpoint: spec.endpoint } : {}),
     });
   }
@@ -100,6 +105,35 @@ export function saveAccountSecret(
   secret: { token: string; endpoint?: string },
 ): Promise<void> {
   return saveRawSecret(bed, name, JSON.stringify(secret));
+}
+
+/** Creates or replaces one of the app's secrets by username, as an admin could. */
+export async function writeSecret(bed: Testbed, username: string, text: string): Promise<void> {
+  const edit = await bed.rest('POST', secretPath(username), { password: text });
+  if (edit.status === 200) return;
+  const made = await bed.rest('POST', `${ns}/storage/passwords`, {
+    name: username,
+    password: text,
+    realm: secretRealm,
+  });
+  if (made.status !== 201)
+    throw new Error(`storing ${username} failed: ${made.status} ${made.body}`);
+}
+
+/** Removes one of the app's secrets; absent is fine. */
+export async function deleteSecret(bed: Testbed, username: string): Promise<void> {
+  const r = await bed.rest('DELETE', secretPath(username));
+  if (r.status !== 200 && r.status !== 404)
+    throw new Error(`deleting ${username} failed: ${r.status} ${r.body}`);
+}
+
+/** Stores the proxy and CA settings of `scope` (an account or `_global`) as the setup page does. */
+export function saveNetwork(
+  bed: Testbed,
+  scope: string,
+  settings: { proxy_url?: string; ca_bundle_path?: string },
+): Promise<void> {
+  return writeSecret(bed, `network:${scope}`, JSON.stringify(settings));
 }
 
 /** Writes (creating if needed) one stanza of one of the app's confs as admin. */

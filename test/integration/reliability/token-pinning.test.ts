@@ -5,7 +5,8 @@
  *
  * The splunkd stand-in lets only admin_all_objects write confs and inputs, stricter than a real
  * instance, where object ACLs (metadata) can grant other roles write access to
- * onepassword_accounts.conf or inputs. So the operator's storage/passwords writes are made as the
+ * onepassword_accounts.conf or inputs. Everything that decides where the token goes (endpoint,
+ * proxy, CA bundle) is therefore read from storage/passwords only. So the operator's storage/passwords writes are made as the
  * operator (and must be refused), while the input and conf edits such a role could make on a
  * permissive instance are applied through an admin session — the input then runs exactly as
  * splunkd would run it with those edits.
@@ -21,7 +22,7 @@ import { secretRealm } from '../../../src/core/app-identity';
 import { createTlsMaterial } from '../../support/events-api-sim/tls-material';
 import { tokenHash } from '../../support/events-api-sim/tokens';
 import { runPackaged, startTestbed, type Testbed } from '../../support/harness';
-import { expectAbsent, expectCleanStderr, ns, secretPath, writeConf } from './support';
+import { expectAbsent, expectCleanStderr, ns, saveNetwork, secretPath, writeConf } from './support';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -230,15 +231,9 @@ describe('token pinning against a user who can edit inputs and confs', () => {
     expect(attacker.requests).toEqual([]);
   });
 
-  // Open finding (issue [5] stays open for it): proxy_url and ca_bundle_path are read from
-  // onepassword_accounts.conf. metadata/default.meta makes that conf writable by admin roles only,
-  // so on Splunk the user this file models cannot set them; the stand-in does not enforce
-  // default.meta ACLs, and a site that opens the conf to other roles opens this path. The fix is to
-  // keep the proxy and CA bundle beside the token in storage/passwords, as the custom endpoint is,
-  // which also changes the setup page. Until then this case documents the gap instead of failing CI.
-  it.skip('does not hand the token to a TLS-intercepting proxy set up through the conf', async () => {
-    // proxy_url and ca_bundle_path live in onepassword_accounts.conf, not in the secret: together
-    // they would let a conf editor read the token on its way to the recorded endpoint.
+  it('ignores a TLS-intercepting proxy and its CA set up through the conf, and says so', async () => {
+    // Together a proxy and a CA bundle would let their editor read the token on its way to the
+    // recorded endpoint, so the input reads them only from storage/passwords.
     const proxy = await startInterceptingProxy(attacker.port);
     try {
       await writeConf(bed, 'onepassword_accounts', 'pinned', {
@@ -246,6 +241,12 @@ describe('token pinning against a user who can edit inputs and confs', () => {
         proxy_url: proxy.url,
         ca_bundle_path: attacker.caPath,
       });
+      await writeConf(bed, 'onepassword_settings', 'proxy', {
+        proxy_url: proxy.url,
+        ca_bundle_path: attacker.caPath,
+      });
+      for (const feed of ['signinattempts', 'auditevents'] as const) bed.sim.addEvents(feed, 3);
+      const before = ours();
       const r = await runPackaged({
         launcher: bed.launcher,
         env: bed.env,
@@ -253,8 +254,64 @@ describe('token pinning against a user who can edit inputs and confs', () => {
         stdin: bed.inputXml('pinned', { account: 'pinned', max_run_seconds: '10' }),
       });
       expectCleanStderr(r);
-      // The attack is real only if the input used the proxy at all.
+      expect(r.byLevel.ERROR).toEqual([]);
+      expect(r.byLevel.WARN).toContainEqual(
+        'WARN ignoring onepassword_accounts.conf [pinned] proxy_url, onepassword_accounts.conf [pinned] ca_bundle_path, ' +
+          'onepassword_settings.conf [proxy] proxy_url, onepassword_settings.conf [proxy] ca_bundle_path: ' +
+          "the proxy and CA bundle are read from storage/passwords only, so set them on the setup page's Proxy tab input=pinned account=pinned",
+      );
+      // Collected straight from the recorded endpoint; neither the proxy nor the attacker saw a thing.
+      expect(r.events.length).toBe(6);
+      expect(ours()).toBeGreaterThan(before);
+      expect(proxy.seen).toEqual([]);
+      expect(attacker.connections).toBe(0);
+      expect(attacker.requests).toEqual([]);
+    } finally {
+      await proxy.stop();
+      await writeConf(bed, 'onepassword_accounts', 'pinned', { proxy_url: '', ca_bundle_path: '' });
+      await writeConf(bed, 'onepassword_settings', 'proxy', { proxy_url: '', ca_bundle_path: '' });
+    }
+  });
+
+  it('refuses that user the proxy and CA entries in storage/passwords', async () => {
+    const attempts = [
+      ['POST', `${ns}/storage/passwords`, 'network:_global'],
+      ['POST', secretPath('network:pinned'), undefined],
+    ] as const;
+    const evil = JSON.stringify({
+      proxy_url: 'http://127.0.0.1:9',
+      ca_bundle_path: attacker.caPath,
+    });
+    for (const [method, path, name] of attempts) {
+      const r = await bed.rest(
+        method,
+        path,
+        name === undefined ? { password: evil } : { name, password: evil, realm: secretRealm },
+        operatorKey,
+      );
+      expect({ path, status: r.status }).toEqual({ path, status: 403 });
+    }
+    const stored = bed.splunkd.secrets().map((s) => s.username);
+    expect(stored).not.toContain('network:_global');
+  });
+
+  it('an admin-set intercepting proxy still cannot read the token without a CA the input trusts', async () => {
+    // The control for the conf case: the proxy is used once an admin stores it, and TLS through it
+    // is still verified against the simulator's CA only, so the interceptor's certificate fails.
+    const proxy = await startInterceptingProxy(attacker.port);
+    try {
+      await saveNetwork(bed, 'pinned', { proxy_url: proxy.url, ca_bundle_path: bed.sim.caPath });
+      const r = await runPackaged({
+        launcher: bed.launcher,
+        env: bed.env,
+        cwd: bed.splunkHome,
+        stdin: bed.inputXml('pinned', { account: 'pinned', max_run_seconds: '10' }),
+      });
+      expectCleanStderr(r);
       expect(proxy.seen).toContain(bed.sim.host);
+      expect(r.byLevel.ERROR.join('\n')).toMatch(/TLS verification of \S+ failed/);
+      expect(r.events).toEqual([]);
+      expect(attacker.connections).toBeGreaterThan(0);
       const stolen = attacker.requests.filter(
         (q) => q.authorizationSha256 === sha256(`Bearer ${token}`),
       );
@@ -262,10 +319,7 @@ describe('token pinning against a user who can edit inputs and confs', () => {
       expect(attacker.requests).toEqual([]);
     } finally {
       await proxy.stop();
-      await writeConf(bed, 'onepassword_accounts', 'pinned', {
-        proxy_url: '',
-        ca_bundle_path: bed.sim.caPath,
-      });
+      await saveNetwork(bed, 'pinned', { ca_bundle_path: bed.sim.caPath });
     }
   });
 });

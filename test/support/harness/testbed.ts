@@ -87,8 +87,10 @@ export interface AccountSpec {
   readonly token?: string;
   /** Defaults to the simulator's URL (an admin-recorded custom endpoint, stored beside the token). */
   readonly endpoint?: string | null;
-  /** Trust the simulator's CA through ca_bundle_path (default true). */
+  /** Trust the simulator's CA through the account's stored ca_bundle_path (default true). */
   readonly trustSimulatorCa?: boolean;
+  /** Stored beside the token as `network:<name>` (proxy_url, ca_bundle_path). */
+  readonly network?: { readonly proxy_url?: string; readonly ca_bundle_path?: string };
   readonly conf?: Record<string, string>;
 }
 
@@ -223,10 +225,20 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       });
       if (created.status !== 201)
         throw new Error(`storing the account secret failed: ${created.status} ${created.body}`);
-      const conf: Record<string, string> = {
+      const network = {
         ...(spec.trustSimulatorCa === false ? {} : { ca_bundle_path: sim.caPath }),
-        ...spec.conf,
+        ...spec.network,
       };
+      if (Object.keys(network).length > 0) {
+        const stored = await rest('POST', `${ns}/storage/passwords`, {
+          name: `network:${spec.name}`,
+          password: JSON.stringify(network),
+          realm: secretRealm,
+        });
+        if (stored.status !== 201)
+          throw new Error(`storing the network settings failed: ${stored.status} ${stored.body}`);
+      }
+      const conf: Record<string, string> = { ...spec.conf };
       const made = await rest('POST', `${ns}/configs/conf-${accountsConf}`, {
         name: spec.name,
         ...conf,

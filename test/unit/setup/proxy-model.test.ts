@@ -2,7 +2,7 @@ import {
   checkCaBundlePath,
   checkProxyUrl,
   emptyProxyForm,
-  proxyConfParams,
+  proxyNetworkPayload,
   proxySecretPayload,
   validateProxyForm,
 } from '../../../src/setup/proxy-model';
@@ -70,7 +70,7 @@ describe('validateProxyForm', () => {
   });
 });
 
-it('writes the URL and path to the conf and the credentials only to the secret', () => {
+it('keeps the URL and path in the network entry and the credentials only in the proxy entry', () => {
   const form = {
     ...emptyProxyForm,
     proxyUrl: ' http://p:1 ',
@@ -79,7 +79,20 @@ it('writes the URL and path to the conf and the credentials only to the secret',
     username: ' u ',
     secret: ' pw ',
   };
-  expect(proxyConfParams(form)).toEqual({ proxy_url: 'http://p:1', ca_bundle_path: '/ca.pem' });
-  expect(JSON.stringify(proxyConfParams(form))).not.toContain('pw');
+  const network = proxyNetworkPayload(form);
+  expect(JSON.parse(network ?? '')).toEqual({ proxy_url: 'http://p:1', ca_bundle_path: '/ca.pem' });
+  expect(network).not.toContain('pw');
   expect(JSON.parse(proxySecretPayload(form))).toEqual({ username: 'u', password: ' pw ' });
+});
+
+it('has no network entry when both fields are empty (saving removes it)', () => {
+  expect(
+    proxyNetworkPayload({ ...emptyProxyForm, proxyUrl: ' ', caBundlePath: '' }),
+  ).toBeUndefined();
+  expect(
+    JSON.parse(proxyNetworkPayload({ ...emptyProxyForm, caBundlePath: '/c.pem' }) ?? ''),
+  ).toEqual({
+    proxy_url: '',
+    ca_bundle_path: '/c.pem',
+  });
 });

@@ -235,7 +235,7 @@ describe('SetupService against the splunkd stand-in', () => {
     await expect(h.service.deleteAccount('globex')).resolves.toBeUndefined();
   });
 
-  it('proxy credentials: set, then removed, never in a conf', async () => {
+  it('proxy and CA: kept in storage/passwords, read back without the credentials, removed when cleared', async () => {
     await h.service.saveProxy(undefined, {
       ...emptyProxyForm,
       proxyUrl: 'http://p:3128',
@@ -244,13 +244,28 @@ describe('SetupService against the splunkd stand-in', () => {
       username: 'u',
       secret: 'pw-marker',
     });
-    expect(h.splunkd.confText('onepassword_settings', app)).toMatch(
-      /\[proxy\][\s\S]*proxy_url = http:\/\/p:3128/,
-    );
-    expect(h.splunkd.confText('onepassword_settings', app)).not.toContain('pw-marker');
-    expect(h.splunkd.secrets().map((s) => s.username)).toEqual(['proxy:_global']);
+    await h.service.saveProxy('acme', { ...emptyProxyForm, caBundlePath: '/acme-ca.pem' });
+    for (const file of ['onepassword_settings', 'onepassword_accounts']) {
+      expect(h.splunkd.confText(file, app)).not.toMatch(/proxy_url|ca_bundle_path|pw-marker/);
+    }
+    expect(
+      h.splunkd
+        .secrets()
+        .map((s) => s.username)
+        .sort(),
+    ).toEqual(['network:_global', 'network:acme', 'proxy:_global']);
+    const start = h.bodies.length;
+    const network = await h.service.loadNetworkSettings(['acme', 'globex']);
+    expect(Object.fromEntries(network)).toEqual({
+      _global: { proxyUrl: 'http://p:3128', caBundlePath: '/ca.pem' },
+      acme: { proxyUrl: '', caBundlePath: '/acme-ca.pem' },
+    });
+    // Read one entry at a time: no answer carries the proxy password.
+    expect(h.bodies.slice(start).join('\n')).not.toContain('pw-marker');
     await h.service.saveProxy(undefined, { ...emptyProxyForm, credentials: 'remove' });
+    await h.service.saveProxy('acme', emptyProxyForm);
     expect(h.splunkd.secrets()).toEqual([]);
+    expect((await h.service.loadNetworkSettings(['acme'])).size).toBe(0);
   });
 
   it('first save: configured and reloaded; server facts and user capabilities are read', async () => {
