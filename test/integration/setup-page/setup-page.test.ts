@@ -160,9 +160,13 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     await page.getByTestId('save-proxy-_global').click();
     await page.getByTestId('proxy-_global').getByText('Saved.').waitFor();
     await page.getByText('The add-on is now configured').waitFor();
-    expect(stack.splunkd.confText('onepassword_settings', appId)).toContain(
-      `ca_bundle_path = ${stack.sim.caPath}`,
-    );
+    // Kept in storage/passwords beside the tokens, never in a .conf file.
+    expect(stack.splunkd.secrets().map((s) => s.username)).toContain('network:_global');
+    expect(stack.splunkd.confText('onepassword_settings', appId)).not.toContain('ca_bundle_path');
+    // Read back into the form after a reload.
+    await page.reload();
+    await openTab(page, 'Proxy & CA');
+    expect(await page.inputValue('#ca-bundle-_global')).toBe(stack.sim.caPath);
     // The first save marks the app configured and reloads it: no restart.
     expect(stack.splunkd.isAppConfigured(appId)).toBe(true);
     expect(stack.splunkd.appReloads().length).toBeGreaterThan(0);
@@ -213,17 +217,19 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     expect(
       stack.splunkd.validations().some((v) => v.input.includes('__check__acme') && v.accepted),
     ).toBe(true);
-    // The page never reads storage/passwords back.
-    expect(
-      stack.splunkd
-        .requests()
-        .filter(
-          (r) =>
-            r.path.includes('storage/passwords') &&
-            r.method === 'GET' &&
-            r.user !== 'splunk-system-user',
-        ),
-    ).toEqual([]);
+    // The page reads back only the proxy/CA entries, one entity at a time, never a secret.
+    const reads = stack.splunkd
+      .requests()
+      .filter(
+        (r) =>
+          r.path.includes('storage/passwords') &&
+          r.method === 'GET' &&
+          r.user !== 'splunk-system-user',
+      )
+      .map((r) => decodeURIComponent(r.path));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const path of reads)
+      expect(path).toMatch(/storage\/passwords\/TA-1password-events:network\\:[^/]+:$/);
     expectNoLeak(stack, browser, acmeToken);
   });
 
@@ -449,16 +455,21 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     await page.fill('#proxy-password-acme', proxyPassword);
     await page.getByTestId('save-proxy-acme').click();
     await page.getByTestId('proxy-acme').getByText('Saved.').waitFor();
-    expect(stack.splunkd.secrets().map((s) => s.username)).toContain('proxy:acme');
-    expect(stack.splunkd.confText('onepassword_accounts', appId)).toContain(
-      'proxy_url = http://proxy.internal.example:3128',
+    expect(stack.splunkd.secrets().map((s) => s.username)).toEqual(
+      expect.arrayContaining(['proxy:acme', 'network:acme']),
     );
+    expect(stack.splunkd.confText('onepassword_accounts', appId)).not.toContain('proxy_url');
+    await page.reload();
+    await openTab(page, 'Proxy & CA');
+    expect(await page.inputValue('#proxy-url-acme')).toBe('http://proxy.internal.example:3128');
+    expectNoLeak(stack, browser, proxyPassword);
     // Undo it, so acme reaches the simulator directly again.
     await page.fill('#proxy-url-acme', '');
     await choose(page, 'proxy-credentials-acme', 'Remove stored credentials');
     await page.getByTestId('save-proxy-acme').click();
     await page.getByTestId('proxy-acme').getByText('Saved.').waitFor();
     expect(stack.splunkd.secrets().map((s) => s.username)).not.toContain('proxy:acme');
+    expect(stack.splunkd.secrets().map((s) => s.username)).not.toContain('network:acme');
 
     await openTab(page, 'Accounts');
     await page.getByTestId('delete-globex').click();
