@@ -9,9 +9,8 @@ import { appId, secretRealm } from '../../../src/core/app-identity';
 import { feedIds, type FeedId } from '../../../src/core/feeds';
 import type { FeedCounts } from '../../support/events-api-sim';
 import {
-  fileLines,
+  finishRun,
   StreamReader,
-  type Level,
   type RunResult,
   type StreamedEvent,
   type Testbed,
@@ -185,20 +184,7 @@ export function startLive(bed: Testbed, stdin: string): LiveRun {
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
-      const truncatedStream = reader.end();
-      const filed = fileLines(stderr);
-      resolve({
-        exitCode,
-        signal,
-        events: reader.events,
-        stdout,
-        stderr,
-        stderrLines: filed.lines,
-        unprefixed: filed.unprefixed,
-        byLevel: filed.byLevel as Record<Level, string[]>,
-        truncatedStream,
-        streamError: reader.error,
-      });
+      resolve(finishRun(exitCode, signal, reader, stdout, stderr));
     });
   });
   return { child, reader, stdout: () => stdout, stderr: () => stderr, done };

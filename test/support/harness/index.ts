@@ -1,5 +1,5 @@
 /** Harness that runs the packaged input as splunkd does. No side effects on import. */
-export { fileLines, levels, runPackaged, StreamReader, uuidsOf } from './run-packaged';
+export { fileLines, finishRun, levels, runPackaged, StreamReader, uuidsOf } from './run-packaged';
 export type { Level, RunOptions, RunResult, StreamedEvent } from './run-packaged';
 export { ensurePackage, packageVersion, pathWithoutNode, repoRoot, startTestbed } from './testbed';
 export type { AccountSpec, Member, Testbed, TestbedOptions } from './testbed';

@@ -217,24 +217,35 @@ export function runPackaged(options: RunOptions): Promise<RunResult> {
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {
       timers.forEach((t) => clearTimeout(t));
-      const truncatedStream = reader.end();
-      const filed = fileLines(stderr);
-      resolve({
-        exitCode,
-        signal,
-        events: reader.events,
-        stdout,
-        stderr,
-        stderrLines: filed.lines,
-        unprefixed: filed.unprefixed,
-        byLevel: filed.byLevel,
-        truncatedStream,
-        streamError: reader.error,
-      });
+      resolve(finishRun(exitCode, signal, reader, stdout, stderr));
     });
     child.stdin.on('error', () => undefined); // --scheme never reads stdin
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/** A finished run's result: ends the stream reader and files stderr by level. */
+export function finishRun(
+  exitCode: number | null,
+  signal: NodeJS.Signals | null,
+  reader: StreamReader,
+  stdout: string,
+  stderr: string,
+): RunResult {
+  const truncatedStream = reader.end();
+  const filed = fileLines(stderr);
+  return {
+    exitCode,
+    signal,
+    events: reader.events,
+    stdout,
+    stderr,
+    stderrLines: filed.lines,
+    unprefixed: filed.unprefixed,
+    byLevel: filed.byLevel,
+    truncatedStream,
+    streamError: reader.error,
+  };
 }
 
 /** The uuid of every event a run delivered, in stream order. */
