@@ -53,7 +53,8 @@ class FakeApi {
       hasMore: start + slice.length < this.items.length,
       items: slice.map((i) => ({
         uuid: i.uuid,
-        raw: i.raw,
+        raw: Buffer.from(i.raw, 'utf8'),
+        rawBytesText: Buffer.from(i.raw, 'utf8').toString('latin1'),
         timestamp: parseRfc3339(i.timestamp)!,
       })),
     };

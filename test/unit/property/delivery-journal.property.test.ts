@@ -10,8 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventOutput, type OutputTarget } from '../../../src/delivery/event-output';
 import { PageJournal, readJournal } from '../../../src/delivery/page-journal';
-import { createEventFormatter, streamOpen } from '../../../src/splunk/event-format';
+import {
+  createEventFormatter,
+  streamOpen,
+  type FormattedPage,
+} from '../../../src/splunk/event-format';
 import { readStream } from './xml-reader';
+
+/** Events rendered as text, as one page of bytes for EventOutput. */
+function pageOf(events: readonly string[]): FormattedPage {
+  const parts = events.map((e) => Buffer.from(e, 'utf8'));
+  const ends: number[] = [];
+  let total = 0;
+  for (const part of parts) ends.push((total += part.length));
+  return { buffer: Buffer.concat(parts, total), ends };
+}
 
 const formatter = createEventFormatter({
   stanza: 'onepassword_events://acme',
@@ -116,7 +129,7 @@ describe('delivery journal (property)', () => {
           journal.begin({ cursor: 'c1' }, uuids);
           const pipe = stuckPipe(accepted, chunks, oneByte);
           const output = new EventOutput(pipe.target, () => false);
-          void output.writePage(events, journal);
+          void output.writePage(pageOf(events), journal);
           await pipe.whenStuck;
           // What splunkd holds: the complete <event> elements in the bytes that reached the pipe.
           const held = readStream(pipe.bytes(), { partial: true }).length;
@@ -135,7 +148,7 @@ describe('delivery journal (property)', () => {
     journal.begin({ cursor: 'c1' }, ['u0', 'u1']);
     // The pipe takes the first event up to and including `</event>`, but not the `\n` after it.
     const pipe = stuckPipe(Buffer.byteLength(events[0] ?? '') - 1, []);
-    void new EventOutput(pipe.target, () => false).writePage(events, journal);
+    void new EventOutput(pipe.target, () => false).writePage(pageOf(events), journal);
     await pipe.whenStuck;
     expect(pipe.bytes().endsWith('</event>')).toBe(true);
     expect(readStream(pipe.bytes(), { partial: true })).toHaveLength(1);
