@@ -162,7 +162,13 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
         const base = order.length - items.length;
         deps.journal.begin(request, order, base);
         const result = await deps.output.writePage(
-          items.map((i) => deps.formatter.format(splunkTimeOf(i.timestamp), i.raw)),
+          deps.formatter.formatPage(
+            items.map((i) => ({
+              time: splunkTimeOf(i.timestamp),
+              raw: i.raw,
+              rawBytesText: i.rawBytesText,
+            })),
+          ),
           deps.journal,
         );
         events += result.delivered;

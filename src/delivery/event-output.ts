@@ -7,7 +7,7 @@
  */
 import { writeSync } from 'node:fs';
 import { AddonError } from '../core/errors';
-import { streamClose, streamOpen } from '../splunk/event-format';
+import { streamClose, streamOpen, type FormattedPage } from '../splunk/event-format';
 import type { PageJournal } from './page-journal';
 
 export interface OutputTarget {
@@ -139,25 +139,17 @@ export class EventOutput {
    * Writes one page's events, updating the journal after each write. If a stop is requested it
    * finishes the event in flight and returns early.
    */
-  writePage(events: readonly string[], journal: PageJournal): Promise<PageWriteResult> {
+  writePage(page: FormattedPage, journal: PageJournal): Promise<PageWriteResult> {
     return this.serial(async () => {
       if (this.shouldStop()) return { delivered: 0, stopped: true };
       if (!this.opened) {
         await this.writeAll(Buffer.from(streamOpen), 'unstoppable');
         this.opened = true;
       }
-      const parts = events.map((e) => Buffer.from(e, 'utf8'));
       // ends: where a stop may cut (after the line break); complete: where splunkd holds the
       // event whole (after `</event>`, before the line break) — what the journal must count.
-      const ends: number[] = [];
-      const complete: number[] = [];
-      let total = 0;
-      for (const part of parts) {
-        total += part.length;
-        ends.push(total);
-        complete.push(part[part.length - 1] === 0x0a ? total - 1 : total);
-      }
-      const buffer = Buffer.concat(parts, total);
+      const { buffer, ends } = page;
+      const complete = ends.map((end) => (buffer[end - 1] === 0x0a ? end - 1 : end));
       let delivered = 0;
       const written = await this.writeAll(buffer, ends, (bytes) => {
         while (delivered < complete.length && (complete[delivered] as number) <= bytes) delivered++;

@@ -128,12 +128,12 @@ export class EventsApiClient {
     path: string,
     body: string | undefined,
     signal?: AbortSignal,
-  ): Promise<string> {
+  ): Promise<Buffer> {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 120_000);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let status: number;
     let headers: Record<string, string | string[] | undefined>;
-    let text: string;
+    let bytes: Buffer;
     try {
       const response = await request(new URL(path, this.options.baseUrl), this.dispatcher, {
         method,
@@ -148,7 +148,8 @@ export class EventsApiClient {
       });
       status = response.statusCode;
       headers = response.headers;
-      text = await response.body.text();
+      // Bytes, not text: pages are parsed and written without decoding (see page.ts).
+      bytes = Buffer.from(await response.body.arrayBuffer());
     } catch (error) {
       if (signal?.aborted)
         throw new AddonError('cancelled', 'the run was stopped', { cause: error });
@@ -163,8 +164,8 @@ export class EventsApiClient {
       }
       throw transportError(error, this.host);
     }
-    if (status >= 200 && status < 300) return text;
-    throw httpError(status, text, headers['retry-after'], this.host);
+    if (status >= 200 && status < 300) return bytes;
+    throw httpError(status, bytes.toString('utf8'), headers['retry-after'], this.host);
   }
 
   async fetchPage(feed: FeedSpec, body: PageRequest, signal?: AbortSignal): Promise<Page> {
@@ -172,7 +173,7 @@ export class EventsApiClient {
   }
 
   async introspect(signal?: AbortSignal): Promise<Introspection> {
-    const text = await this.call('GET', introspectPath, undefined, signal);
+    const text = (await this.call('GET', introspectPath, undefined, signal)).toString('utf8');
     let value: unknown;
     try {
       value = JSON.parse(text);

@@ -3,12 +3,16 @@
  * 1Password adds later (and numbers beyond 2^53) reach Splunk untouched. zod validates only what
  * the collector relies on. Pure.
  */
+import { isUtf8 } from 'node:buffer';
 import * as z from 'zod/mini';
 import { AddonError } from '../core/errors';
 import { parseRfc3339, type ParsedTimestamp } from '../core/timestamp';
 
 export interface PageItem {
-  readonly raw: string;
+  /** The item's exact UTF-8 bytes: a view into the response body, never decoded. */
+  readonly raw: Buffer;
+  /** The same bytes as a one-byte string (char i = byte i), for cheap scanning and escaping. */
+  readonly rawBytesText: string;
   readonly uuid: string;
   readonly timestamp: ParsedTimestamp;
 }
@@ -23,7 +27,9 @@ const envelopeSchema = z.object({
   cursor: z.string().check(z.minLength(1, 'cursor is empty')),
   has_more: z.boolean(),
   items: z.array(
-    z.looseObject({
+    // z.object, not looseObject: only these two fields are read, and copying every other
+    // member of every item cost more than the check itself (the raw bytes keep them all).
+    z.object({
       uuid: z.string().check(z.minLength(1)),
       timestamp: z.string(),
     }),
@@ -46,11 +52,23 @@ function skipString(text: string, start: number): number {
   }
 }
 
+/** `end` moved back over JSON whitespace (what trimEnd did on the slice). */
+function trimmedEnd(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start && text.charCodeAt(e - 1) <= 0x20) e--;
+  return e;
+}
+
 /**
  * Finds the raw text of each element of the top-level "items" array. Assumes `text` is valid JSON
  * (JSON.parse has already accepted it).
  */
 export function sliceItems(text: string): string[] {
+  return sliceItemSpans(text).map(([start, end]) => text.slice(start, end));
+}
+
+/** Start and end offsets of each element of the top-level "items" array (same rules). */
+export function sliceItemSpans(text: string): [number, number][] {
   let depth = 0;
   let i = 0;
   let inItems = false;
@@ -58,7 +76,7 @@ export function sliceItems(text: string): string[] {
   let elementStart = -1;
   let lastKey = '';
   let expectingKey = false;
-  const slices: string[] = [];
+  const slices: [number, number][] = [];
   const n = text.length;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -85,7 +103,7 @@ export function sliceItems(text: string): string[] {
     if (c === 0x7d || c === 0x5d) {
       depth--;
       if (inItems && depth === itemsDepth - 1) {
-        if (elementStart !== -1) slices.push(text.slice(elementStart, i).trimEnd());
+        if (elementStart !== -1) slices.push([elementStart, trimmedEnd(text, elementStart, i)]);
         inItems = false;
         elementStart = -1;
       }
@@ -96,7 +114,7 @@ export function sliceItems(text: string): string[] {
     if (c === 0x2c) {
       // ,
       if (inItems && depth === itemsDepth && elementStart !== -1) {
-        slices.push(text.slice(elementStart, i).trimEnd());
+        slices.push([elementStart, trimmedEnd(text, elementStart, i)]);
         elementStart = -1;
       }
       if (depth === 1) expectingKey = true;
@@ -118,31 +136,53 @@ function contractError(message: string): AddonError {
   return new AddonError('protocol', `the Events API answered outside its contract: ${message}`);
 }
 
-export function parsePage(body: string): Page {
+/**
+ * Parses a page without decoding it to UTF-16: the body is read as a one-byte string (char i =
+ * byte i). JSON's structure is ASCII, so JSON.parse of that text accepts exactly the bodies it
+ * accepts as UTF-8 text, and offsets in it are byte offsets: each item's raw bytes are a view of
+ * the body. Invalid UTF-8 is replaced by U+FFFD first, as a text decoder would.
+ */
+export function parsePage(body: Buffer | string): Page {
+  const whole = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  // A leading UTF-8 BOM is dropped, as undici's text() (the decoder used before) dropped it.
+  const input =
+    whole[0] === 0xef && whole[1] === 0xbb && whole[2] === 0xbf ? whole.subarray(3) : whole;
+  const bytes = isUtf8(input) ? input : Buffer.from(input.toString('utf8'), 'utf8');
+  const text = bytes.toString('latin1');
   let value: unknown;
   try {
-    value = JSON.parse(body);
+    value = JSON.parse(text);
   } catch {
-    throw contractError(`the body is not valid JSON (${body.length} bytes, truncated or corrupt)`);
+    throw contractError(`the body is not valid JSON (${bytes.length} bytes, truncated or corrupt)`);
   }
   const parsed = envelopeSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw contractError(`${issue?.path.join('.') || 'envelope'}: ${issue?.message ?? 'invalid'}`);
   }
-  const raws = sliceItems(body);
-  if (raws.length !== parsed.data.items.length) {
+  const spans = sliceItemSpans(text);
+  if (spans.length !== parsed.data.items.length) {
     throw contractError(
-      `could not isolate the raw items (${raws.length} of ${parsed.data.items.length})`,
+      `could not isolate the raw items (${spans.length} of ${parsed.data.items.length})`,
     );
   }
   const items = parsed.data.items.map((item, index): PageItem => {
-    const timestamp = parseRfc3339(item.timestamp);
+    const [start, end] = spans[index] as [number, number];
+    const raw = bytes.subarray(start, end);
+    // Values were read from the one-byte view: anything beyond ASCII is read again as UTF-8.
+    const fields = /[\u0080-\uffff]/.test(item.uuid + item.timestamp)
+      ? (JSON.parse(raw.toString('utf8')) as { uuid: string; timestamp: string })
+      : item;
+    const timestamp = parseRfc3339(fields.timestamp);
     if (!timestamp)
       throw contractError(
-        `item ${item.uuid} has an unreadable timestamp "${item.timestamp.slice(0, 40)}"`,
+        `item ${fields.uuid} has an unreadable timestamp "${fields.timestamp.slice(0, 40)}"`,
       );
-    return { raw: raws[index] as string, uuid: item.uuid, timestamp };
+    return { raw, rawBytesText: text.slice(start, end), uuid: fields.uuid, timestamp };
   });
-  return { cursor: parsed.data.cursor, hasMore: parsed.data.has_more, items };
+  // A cursor beyond ASCII (never seen; opaque base64 in practice) is read again from UTF-8 text.
+  const cursor = /[\u0080-\uffff]/.test(parsed.data.cursor)
+    ? (JSON.parse(bytes.toString('utf8')) as { cursor: string }).cursor
+    : parsed.data.cursor;
+  return { cursor, hasMore: parsed.data.has_more, items };
 }

@@ -54,3 +54,23 @@ function escapeDataChar(char: string, offset: number, whole: string): string {
 export function escapeJsonForXml(json: string): string {
   return dataAttention.test(json) ? json.replace(dataAttentionGlobal, escapeDataChar) : json;
 }
+
+// escapeJsonForXml on UTF-8 bytes read one char per byte. Raw JSON holds no C0 controls (JSON
+// forbids them unescaped) and valid UTF-8 no surrogates, so besides the markup characters only
+// U+FFFE and U+FFFF (EF BF BE, EF BF BF) can occur.
+const byteSpecials = /[&<>]|\xEF\xBF[\xBE\xBF]/;
+const byteSpecialsGlobal = /[&<>]|\xEF\xBF[\xBE\xBF]/g;
+const byteReplacements: Readonly<Record<string, string>> = {
+  ...replacements,
+  '\xEF\xBF\xBE': '\\ufffe',
+  '\xEF\xBF\xBF': '\\uffff',
+};
+
+/**
+ * escapeJsonForXml for UTF-8 bytes given as a one-byte string (char i = byte i): the escaped
+ * bytes in the same form, or undefined when nothing needs escaping (the usual case).
+ */
+export function escapeJsonBytesForXml(bytesText: string): string | undefined {
+  if (!byteSpecials.test(bytesText)) return undefined;
+  return bytesText.replace(byteSpecialsGlobal, (c) => byteReplacements[c] ?? c);
+}

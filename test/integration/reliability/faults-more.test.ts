@@ -392,10 +392,10 @@ describe('more faults through the packaged input', () => {
       bed.splunkd.kv.setState('disabled');
       const journal = join(bed.checkpointDir, 'full-journal__auditevents.journal');
       // The disk fills up after the run has read its journals: the first auditevents request
-      // hangs (3 s request timeout), and meanwhile the file the journal is written to before it is
-      // renamed into place starts to lead to /dev/full.
-      // (/dev/full must not be there when a run starts: reading it never ends.)
-      const pending = `${journal}.tmp`;
+      // hangs (3 s request timeout), and meanwhile the journal's first slot file (a fresh
+      // account's first page is recorded there) starts to lead to /dev/full.
+      // (/dev/full must not be there when a run starts: it is not a journal to resume from.)
+      const pending = journal;
       bed.sim.faults.inject({
         kind: 'hang-before-response',
         match: { feed: 'auditevents' },

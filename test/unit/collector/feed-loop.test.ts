@@ -11,7 +11,11 @@ import { feeds } from '../../../src/core/feeds';
 import { parseRfc3339 } from '../../../src/core/timestamp';
 import type { Checkpoint, CheckpointStore } from '../../../src/delivery/checkpoint-store';
 import { EventOutput, type OutputTarget } from '../../../src/delivery/event-output';
-import { PageJournal, type JournalRequest } from '../../../src/delivery/page-journal';
+import {
+  journalSlotPaths,
+  PageJournal,
+  type JournalRequest,
+} from '../../../src/delivery/page-journal';
 import type { Page } from '../../../src/events-api/page';
 import { createLogger } from '../../../src/log/logger';
 import { createEventFormatter } from '../../../src/splunk/event-format';
@@ -53,7 +57,8 @@ class FakeApi {
       hasMore: start + slice.length < this.items.length,
       items: slice.map((i) => ({
         uuid: i.uuid,
-        raw: i.raw,
+        raw: Buffer.from(i.raw, 'utf8'),
+        rawBytesText: Buffer.from(i.raw, 'utf8').toString('latin1'),
         timestamp: parseRfc3339(i.timestamp)!,
       })),
     };
@@ -181,7 +186,8 @@ describe('runFeed', () => {
         }
         expect(r.error).toBeUndefined();
         expect(deliveredUuids(f.received)).toEqual(f.api.items.map((i) => i.uuid));
-        rmSync(join(dir, 'acme__signinattempts.journal'), { force: true });
+        for (const slot of journalSlotPaths(join(dir, 'acme__signinattempts.journal')))
+          rmSync(slot, { force: true });
       }
     },
   );

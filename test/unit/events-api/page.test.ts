@@ -23,7 +23,7 @@ describe('parsePage', () => {
     expect(page.cursor).toBe('c2');
     expect(page.hasMore).toBe(true);
     expect(page.items[0]?.uuid).toBe('U1');
-    expect(page.items[0]?.raw).toBe(
+    expect(page.items[0]?.raw.toString('utf8')).toBe(
       '{"uuid":"U1","timestamp":"2026-03-01T10:00:00.987654321+02:00","future_field":{"a":1}}',
     );
     expect(page.items[0]?.timestamp).toEqual({
@@ -62,5 +62,41 @@ describe('parsePage', () => {
       hasMore: false,
       items: [],
     });
+  });
+});
+
+describe('parsePage on response bytes', () => {
+  const item = (uuid: string, extra = ''): string =>
+    `{"uuid":"${uuid}","timestamp":"2026-03-01T10:00:00Z"${extra}}`;
+
+  it('keeps each item as the exact bytes served and reads non-ASCII uuids and cursors as UTF-8', () => {
+    const a = item('\u00e9\u4e2d\u{1F600}', ',"note":"caf\u00e9 \\u00e9"');
+    const bytes = Buffer.from(`{"cursor":"c\u00e9","has_more":false,"items":[${a}]}`, 'utf8');
+    const page = parsePage(bytes);
+    expect(page.cursor).toBe('c\u00e9');
+    expect(page.items[0]?.uuid).toBe('\u00e9\u4e2d\u{1F600}');
+    expect(page.items[0]?.raw.equals(Buffer.from(a, 'utf8'))).toBe(true);
+    expect(page.items[0]?.rawBytesText).toBe(Buffer.from(a, 'utf8').toString('latin1'));
+  });
+
+  it('replaces invalid UTF-8 with U+FFFD as a text decoder would', () => {
+    const head = Buffer.from('{"cursor":"c","has_more":false,"items":[{"uuid":"u', 'utf8');
+    const tail = Buffer.from('","timestamp":"2026-03-01T10:00:00Z"}]}', 'utf8');
+    const page = parsePage(Buffer.concat([head, Buffer.from([0xc3, 0x28, 0xff]), tail]));
+    expect(page.items[0]?.uuid).toBe('u\uFFFD(\uFFFD');
+    expect(page.items[0]?.raw.toString('utf8')).toBe(
+      '{"uuid":"u\uFFFD(\uFFFD","timestamp":"2026-03-01T10:00:00Z"}',
+    );
+  });
+
+  it('accepts a body that starts with a UTF-8 byte order mark', () => {
+    const body = Buffer.from('\uFEFF{"cursor":"c","has_more":false,"items":[]}', 'utf8');
+    expect(parsePage(body)).toEqual({ cursor: 'c', hasMore: false, items: [] });
+  });
+
+  it('rejects a non-ASCII byte outside strings, as it does in text', () => {
+    expect(() =>
+      parsePage(Buffer.from('{"cursor":"c","has_more":false,"items":[]}\u00e9')),
+    ).toThrow(AddonError);
   });
 });

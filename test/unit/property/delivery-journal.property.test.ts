@@ -9,9 +9,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventOutput, type OutputTarget } from '../../../src/delivery/event-output';
-import { PageJournal, readJournal } from '../../../src/delivery/page-journal';
-import { createEventFormatter, streamOpen } from '../../../src/splunk/event-format';
+import { AddonError } from '../../../src/core/errors';
+import { journalSlotPaths, PageJournal, readJournal } from '../../../src/delivery/page-journal';
+import {
+  createEventFormatter,
+  streamOpen,
+  type FormattedPage,
+} from '../../../src/splunk/event-format';
 import { readStream } from './xml-reader';
+
+/** Events rendered as text, as one page of bytes for EventOutput. */
+function pageOf(events: readonly string[]): FormattedPage {
+  const parts = events.map((e) => Buffer.from(e, 'utf8'));
+  const ends: number[] = [];
+  let total = 0;
+  for (const part of parts) ends.push((total += part.length));
+  return { buffer: Buffer.concat(parts, total), ends };
+}
 
 const formatter = createEventFormatter({
   stanza: 'onepassword_events://acme',
@@ -116,7 +130,7 @@ describe('delivery journal (property)', () => {
           journal.begin({ cursor: 'c1' }, uuids);
           const pipe = stuckPipe(accepted, chunks, oneByte);
           const output = new EventOutput(pipe.target, () => false);
-          void output.writePage(events, journal);
+          void output.writePage(pageOf(events), journal);
           await pipe.whenStuck;
           // What splunkd holds: the complete <event> elements in the bytes that reached the pipe.
           const held = readStream(pipe.bytes(), { partial: true }).length;
@@ -135,7 +149,7 @@ describe('delivery journal (property)', () => {
     journal.begin({ cursor: 'c1' }, ['u0', 'u1']);
     // The pipe takes the first event up to and including `</event>`, but not the `\n` after it.
     const pipe = stuckPipe(Buffer.byteLength(events[0] ?? '') - 1, []);
-    void new EventOutput(pipe.target, () => false).writePage(events, journal);
+    void new EventOutput(pipe.target, () => false).writePage(pageOf(events), journal);
     await pipe.whenStuck;
     expect(pipe.bytes().endsWith('</event>')).toBe(true);
     expect(readStream(pipe.bytes(), { partial: true })).toHaveLength(1);
@@ -204,5 +218,146 @@ describe('delivery journal (property)', () => {
       ),
       { numRuns: 100 },
     );
+  });
+  it('alternates two slots: a crash at any byte of the next rewrite leaves the last whole record', () => {
+    let run = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 30 }), fc.nat()), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.nat(),
+        fc.boolean(),
+        (pages, nextSize, crashSeed, reopen) => {
+          const path = join(dir, `slots-${run++}.journal`);
+          const uuidsOf = (size: number, tag: string): string[] =>
+            Array.from({ length: size }, (_v, i) => `${tag}-\u00e9-${i}`);
+          let journal = new PageJournal(path);
+          let last: unknown;
+          pages.forEach(([size, seed], k) => {
+            if (reopen) {
+              journal.close();
+              journal = new PageJournal(path);
+            }
+            const uuids = uuidsOf(size, `p${k}`);
+            const delivered = seed % (size + 1);
+            journal.begin({ cursor: `c${k}` }, uuids);
+            journal.progress(delivered);
+            last = { from: { cursor: `c${k}` }, uuids, delivered };
+            expect(readJournal(path)).toEqual(last);
+          });
+          // Both slot files exist once two pages were recorded; they are not renamed or replaced.
+          if (pages.length >= 2) for (const slot of journalSlotPaths(path)) fs.statSync(slot);
+          // The next page's record dies before its last byte: the reader keeps the previous one.
+          const from = { cursor: 'next' };
+          const uuids = uuidsOf(nextSize, 'n');
+          const length = 88 + Buffer.byteLength(JSON.stringify({ from, uuids })) + 1;
+          let budget = crashSeed % (length - 1);
+          const realWrite = fs.writeSync;
+          const spy = jest.spyOn(fs, 'writeSync').mockImplementation(((
+            fd: number,
+            buffer: Buffer,
+            offset: number,
+            size: number,
+            position: number,
+          ) => {
+            if (budget <= 0) throw new Error('SIGKILL');
+            const n = Math.min(size, budget);
+            budget -= n;
+            return realWrite(fd, buffer, offset, n, position);
+          }) as typeof fs.writeSync);
+          try {
+            expect(() => journal.begin(from, uuids)).toThrow(AddonError);
+          } finally {
+            spy.mockRestore();
+            journal.close();
+          }
+          expect(readJournal(path)).toEqual(last);
+          // The next run writes over the torn slot and carries on from there.
+          const next = new PageJournal(path);
+          next.begin(from, uuids, 1);
+          expect(readJournal(path)).toEqual({ from, uuids, delivered: 1 });
+          next.close();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('falls back to the older slot when the newer one holds garbage or zeros (a lost write-back)', () => {
+    for (const damage of ['zeros', 'garbage', 'flipped', 'truncated'] as const) {
+      const path = join(dir, `damaged-${damage}.journal`);
+      const journal = new PageJournal(path);
+      journal.begin({ cursor: 'c1' }, ['a', 'b', 'c']);
+      journal.progress(2);
+      journal.begin({ cursor: 'c2' }, ['d', 'e']);
+      journal.progress(1);
+      journal.close();
+      const newer = journalSlotPaths(path)[1];
+      const bytes = fs.readFileSync(newer);
+      if (damage === 'zeros') bytes.fill(0);
+      if (damage === 'garbage') bytes.fill(0x41, 30);
+      if (damage === 'flipped') bytes[bytes.length - 4] = 0x2a; // inside the JSON: '*' for a char
+      fs.writeFileSync(newer, damage === 'truncated' ? bytes.subarray(0, 100) : bytes);
+      expect(readJournal(path)).toEqual({
+        from: { cursor: 'c1' },
+        uuids: ['a', 'b', 'c'],
+        delivered: 2,
+      });
+      // And the next page goes to the damaged slot, not over the whole older one.
+      const again = new PageJournal(path);
+      again.begin({ cursor: 'c3' }, ['f']);
+      again.close();
+      expect(readJournal(path)?.from).toEqual({ cursor: 'c3' });
+      expect(fs.readFileSync(journalSlotPaths(path)[0]).toString()).toContain('"c1"');
+    }
+  });
+
+  it('reads a journal left by the layout before the slots, and records the next page beside it', () => {
+    const path = join(dir, 'legacy.journal');
+    // Written by the earlier version: progress line, then the JSON line, renamed into place.
+    fs.writeFileSync(
+      path,
+      '7'.padEnd(23, ' ') +
+        '\n' +
+        JSON.stringify({
+          from: { cursor: 'old' },
+          uuids: ['x', 'y', 'z', 'w', 'v', 'u', 't', 's'],
+        }) +
+        '\n',
+    );
+    expect(readJournal(path)).toEqual({
+      from: { cursor: 'old' },
+      uuids: ['x', 'y', 'z', 'w', 'v', 'u', 't', 's'],
+      delivered: 7,
+    });
+    const journal = new PageJournal(path);
+    journal.begin({ cursor: 'new' }, ['n1']);
+    journal.progress(1);
+    journal.close();
+    expect(readJournal(path)).toEqual({ from: { cursor: 'new' }, uuids: ['n1'], delivered: 1 });
+    expect(fs.readFileSync(path, 'utf8')).toContain('"old"'); // untouched until the page after
+  });
+
+  it('reports a journal it cannot write as a checkpoint error and never reads a device as one', () => {
+    const path = join(dir, 'full.journal');
+    fs.symlinkSync('/dev/full', path);
+    expect(readJournal(path)).toBeUndefined();
+    const journal = new PageJournal(path);
+    let error: unknown;
+    try {
+      journal.begin({ cursor: 'c1' }, ['a']);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AddonError);
+    expect((error as AddonError).errorClass).toBe('checkpoint');
+    expect((error as AddonError).message).toMatch(/full\.journal: (Error: )?ENOSPC/);
+    journal.progress(1); // nothing recorded, nothing written
+    journal.close();
+    fs.rmSync(path);
+    expect(readJournal(path)).toBeUndefined();
   });
 });

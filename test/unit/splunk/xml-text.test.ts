@@ -1,5 +1,9 @@
 import { SaxesParser } from 'saxes';
-import { escapeJsonForXml, escapeXmlText } from '../../../src/splunk/xml-text';
+import {
+  escapeJsonBytesForXml,
+  escapeJsonForXml,
+  escapeXmlText,
+} from '../../../src/splunk/xml-text';
 
 function readBack(xmlFragment: string): string {
   let text = '';
@@ -36,5 +40,32 @@ describe('escapeJsonForXml', () => {
 describe('escapeXmlText', () => {
   it('escapes attribute-sensitive characters and replaces invalid ones', () => {
     expect(escapeXmlText(`a"b'c<&>\u0001`)).toBe('a&quot;b&apos;c&lt;&amp;&gt;\uFFFD');
+  });
+});
+
+describe('escapeJsonBytesForXml', () => {
+  const viaBytes = (json: string): string => {
+    const bytesText = Buffer.from(json, 'utf8').toString('latin1');
+    const escaped = escapeJsonBytesForXml(bytesText) ?? bytesText;
+    return Buffer.from(escaped, 'latin1').toString('utf8');
+  };
+
+  it('gives the bytes escapeJsonForXml gives for markup, ]]> and U+FFFE/U+FFFF', () => {
+    const json = JSON.stringify({
+      a: '</data>]]><&>',
+      s: 'a\uFFFEb\uFFFFc\u00ef\u00bf',
+      e: '\u00e9\u4e2d',
+    });
+    expect(viaBytes(json)).toBe(escapeJsonForXml(json));
+    expect(viaBytes(json)).toContain('\\ufffe');
+    expect(JSON.parse(readBack(viaBytes(json)))).toEqual(JSON.parse(json));
+  });
+
+  it('returns undefined when nothing needs escaping', () => {
+    expect(
+      escapeJsonBytesForXml(
+        Buffer.from('{"u":"\u00e9\u{1F600}\uFFFD"}', 'utf8').toString('latin1'),
+      ),
+    ).toBeUndefined();
   });
 });
