@@ -85,14 +85,18 @@ export async function writeHealth(
   context: { account: string; input: string; host: string; runStart: number; runEnd: number },
   logger: Logger,
 ): Promise<void> {
+  if (outcomes.length === 0) return;
   try {
-    const docs: HealthDocument[] = [];
-    for (const outcome of outcomes) {
-      const previous = (await kv.get(healthCollection, `${context.account}__${outcome.feed}`)) as
-        HealthDocument | undefined;
-      docs.push(nextHealth(previous, outcome, context));
-    }
-    if (docs.length > 0) await kv.save(healthCollection, docs);
+    // One query for the account's documents instead of one read per feed.
+    const previous = new Map(
+      ((await kv.query(healthCollection, { account: context.account })) as HealthDocument[]).map(
+        (d) => [d._key, d],
+      ),
+    );
+    const docs = outcomes.map((outcome) =>
+      nextHealth(previous.get(`${context.account}__${outcome.feed}`), outcome, context),
+    );
+    await kv.save(healthCollection, docs);
   } catch (error) {
     logger.warn(`could not record input health: ${describeError(error)}`);
   }

@@ -24,13 +24,8 @@ export class LeaseManager {
   ) {}
 
   private async newest(): Promise<LeaseRecord | undefined> {
-    const docs = (await this.kv.query(checkpointCollection, {
-      account: this.account,
-      kind: 'lease',
-    })) as unknown as LeaseRecord[];
-    return docs.reduce<LeaseRecord | undefined>(
-      (top, d) => (!top || d.generation > top.generation ? d : top),
-      undefined,
+    return newestOf(
+      await this.kv.query(checkpointCollection, { account: this.account, kind: 'lease' }),
     );
   }
 
@@ -47,10 +42,13 @@ export class LeaseManager {
     };
   }
 
-  /** Decides at the start of a run; tries at most a few times when members race for a claim. */
-  async acquire(): Promise<LeaseOutcome> {
+  /**
+   * Decides at the start of a run; tries at most a few times when members race for a claim.
+   * `prefetched`: the account's lease records, just read with its checkpoints, for the first try.
+   */
+  async acquire(prefetched?: readonly KvDocument[]): Promise<LeaseOutcome> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const newest = await this.newest();
+      const newest = attempt === 0 && prefetched ? newestOf(prefetched) : await this.newest();
       const decision = decideLease(newest, this.me, this.now());
       if (decision.action === 'yield') return { held: false, holder: decision.lease };
       if (decision.action === 'hold') {
@@ -109,6 +107,15 @@ export class LeaseManager {
     this.current = this.record(this.current.generation);
     return this.current as unknown as KvDocument;
   }
+}
+
+function newestOf(docs: readonly KvDocument[]): LeaseRecord | undefined {
+  return (docs as unknown as LeaseRecord[])
+    .filter((d) => d.kind === 'lease')
+    .reduce<LeaseRecord | undefined>(
+      (top, d) => (!top || d.generation > top.generation ? d : top),
+      undefined,
+    );
 }
 
 export interface LeaseGuard {

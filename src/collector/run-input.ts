@@ -9,14 +9,20 @@ import { feeds as feedTable } from '../core/feeds';
 import { defaultBudget, RateBudget } from '../core/rate-budget';
 import { abortableSleep, defaultRetryPolicy, withRetry } from '../core/retry';
 import { parseInputConfig, type InputConfig } from '../config/input-config';
-import { checkpointKey, openCheckpointStore, type Checkpoint } from '../delivery/checkpoint-store';
+import {
+  checkpointKey,
+  HoldBackCursorOnlySaves,
+  openCheckpointStore,
+  type Checkpoint,
+  type CheckpointStore,
+} from '../delivery/checkpoint-store';
 import { EventOutput, type OutputTarget } from '../delivery/event-output';
 import { PageJournal } from '../delivery/page-journal';
 import { parseLogLevel, type Logger } from '../log/logger';
 import { readConfStanza } from '../splunk/conf';
 import { createEventFormatter } from '../splunk/event-format';
 import type { InputDefinition } from '../splunk/input-definition';
-import { KvStore } from '../splunk/kvstore';
+import { KvStore, type KvDocument } from '../splunk/kvstore';
 import { SplunkdClient } from '../splunk/splunkd-client';
 import { missingScopes, openAccountSession, scopeError } from './account-session';
 import { runFeed, type FeedRunResult } from './feed-loop';
@@ -89,11 +95,12 @@ async function runStanza(
     const level = parseLogLevel(global?.['log_level']);
     if (level) logger.setLevel(level);
   }
-  const kv = new KvStore(
-    splunkd,
-    undefined,
-    env.kvStartupWaitMs === undefined ? {} : { startupWaitMs: env.kvStartupWaitMs },
-  );
+  // The KV store's patience ends with the run's time budget (then only a short grace).
+  const kv = new KvStore(splunkd, undefined, {
+    deadline,
+    now: env.now,
+    ...(env.kvStartupWaitMs === undefined ? {} : { startupWaitMs: env.kvStartupWaitMs }),
+  });
   const healthContext = () => ({
     account: config.account,
     input: config.name,
@@ -145,18 +152,13 @@ async function runStanza(
   let exitCode: number;
   let guard: LeaseGuard | undefined;
   try {
-    const store = await openCheckpointStore(
-      kv,
-      definition.checkpointDir,
-      checkpointKey(config.account, 'budget'),
-      logger,
-    );
-    if (store.kind === 'kvstore') {
+    const opened = await openCheckpointStore(kv, definition.checkpointDir, config.account, logger);
+    if (opened.kind === 'kvstore') {
       // Several search-head cluster members run this input; the lease lets exactly one collect.
       const ttl = leaseTtlMs(config.intervalSeconds);
       const member = definition.serverHost || 'unknown-member';
       const manager = new LeaseManager(kv, config.account, member, ttl, env.now);
-      const outcome = await manager.acquire();
+      const outcome = await manager.acquire(opened.leaseRecords);
       if (!outcome.held) {
         logger.info(
           'another member holds the collection lease for this account; nothing to do here',
@@ -168,10 +170,16 @@ async function runStanza(
         );
         return 0;
       }
-      if (outcome.claimed)
+      if (outcome.claimed) {
+        // The previous holder may have written checkpoints since they were read: read them again.
+        opened.forgetPrefetched();
         logger.info('took the collection lease', { member, generation: outcome.lease.generation });
+      }
       guard = guardLease(manager, ttl, (reason) => logger.warn(`stopping: ${reason}`));
     }
+    const store = opened;
+    // The feeds' cursor-only saves wait for the run's last save (KV store only: files are cheap).
+    const feedStore = opened.kind === 'kvstore' ? new HoldBackCursorOnlySaves(opened) : opened;
     const budgetDoc = await store.load(checkpointKey(config.account, 'budget'));
     let history = {};
     try {
@@ -221,7 +229,7 @@ async function runStanza(
                   }),
               },
             ),
-          store,
+          store: feedStore,
           output,
           journal: new PageJournal(
             join(definition.checkpointDir, `${config.account}__${feedId}.journal`),
@@ -256,11 +264,16 @@ async function runStanza(
       schema_version: 1,
     };
     await store
-      .save(budgetCheckpoint, guard?.renewalDocuments() ?? [])
+      .save(budgetCheckpoint, [
+        ...(await heldBackCheckpoints(feedStore, guard)),
+        ...(guard?.renewalDocuments() ?? []),
+      ])
       .catch((error: unknown) =>
         logger.warn(`could not save the rate budget: ${describeError(error)}`),
       );
     for (const r of results) outcomes.push(outcomeOf(r));
+    // A feed that failed on a closed stdout stopped the run without asking shouldStop().
+    if (output.broken) stopReason.value ||= 'closed stream';
     exitCode = summarize(results, logger, store.kind, stopReason.value, env.now() - runStart);
   } catch (error) {
     await output.close().catch(() => undefined);
@@ -275,6 +288,25 @@ async function runStanza(
     await splunkd.close().catch(() => undefined);
   }
   return exitCode;
+}
+
+/**
+ * The cursor-only checkpoints the feeds left for the run's last save, as long as the lease still
+ * fences them: a member that has lost it must not move another holder's cursors back.
+ */
+async function heldBackCheckpoints(
+  store: CheckpointStore,
+  guard: LeaseGuard | undefined,
+): Promise<KvDocument[]> {
+  if (!(store instanceof HoldBackCursorOnlySaves)) return [];
+  const held = store.takeHeld() as unknown as KvDocument[];
+  if (held.length === 0 || !guard) return held;
+  try {
+    await guard.beforeCommit();
+  } catch {
+    return [];
+  }
+  return guard.lost() ? [] : held;
 }
 
 function outcomeOf(result: FeedRunResult): FeedOutcome {

@@ -115,20 +115,35 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 }
 
+/** A KV-backed store opened for one account, with what its opening query returned. */
+export interface AccountCheckpointStore extends CheckpointStore {
+  readonly kind: 'kvstore';
+  /** The account's lease records (kind 'lease'), read in the same query as its checkpoints. */
+  readonly leaseRecords: readonly KvDocument[];
+  /**
+   * Forgets the checkpoints read at opening, so loads go to the KV store again. For a run that
+   * has just taken the lease over: the previous holder may have written since the query.
+   */
+  forgetPrefetched(): void;
+}
+
 /**
- * Picks the store for this run: the KV store, unless it reports itself disabled. A file checkpoint
- * left from a time the KV store was off is moved into the KV store when it is newer.
+ * Picks the store for this run: the KV store, unless it reports itself disabled. One query reads
+ * every document of the account (its feeds' checkpoints, the rate-budget document and the lease
+ * records), so a run's first load of each costs no further call; a file checkpoint left from a
+ * time the KV store was off is moved into the KV store when it is newer.
  */
 export async function openCheckpointStore(
   kv: KvStore,
   checkpointDir: string,
-  probeKey: string,
+  account: string,
   logger: Logger,
-): Promise<CheckpointStore> {
+): Promise<AccountCheckpointStore | FileCheckpointStore> {
   const files = new FileCheckpointStore(checkpointDir);
   const kvStore = new KvCheckpointStore(kv);
+  let documents: KvDocument[];
   try {
-    await kvStore.load(probeKey);
+    documents = await kv.query(checkpointCollection, { account });
   } catch (error) {
     if (error instanceof KvStoreDisabled) {
       logger.warn('the KV store is disabled on this instance; keeping checkpoints as files', {
@@ -138,10 +153,19 @@ export async function openCheckpointStore(
     }
     throw error;
   }
+  const leaseRecords = documents.filter((d) => d['kind'] === 'lease');
+  const prefetched = new Map<string, Checkpoint>();
+  for (const d of documents)
+    if (d['kind'] !== 'lease') prefetched.set(d._key, d as unknown as Checkpoint);
   return {
     kind: 'kvstore',
+    leaseRecords,
+    forgetPrefetched: () => prefetched.clear(),
     async load(key) {
-      const fromKv = await kvStore.load(key);
+      // Each prefetched checkpoint serves one load; anything later reads the KV store.
+      const early = prefetched.get(key);
+      prefetched.delete(key);
+      const fromKv = early ?? (await kvStore.load(key));
       const fromFile = await files.load(key);
       if (fromFile && (!fromKv || fromFile.updated_at > fromKv.updated_at)) {
         await kvStore.save(fromFile);
@@ -151,6 +175,60 @@ export async function openCheckpointStore(
       }
       return fromKv;
     },
-    save: (checkpoint, alongside) => kvStore.save(checkpoint, alongside),
+    save: (checkpoint, alongside) => {
+      prefetched.delete(checkpoint._key);
+      return kvStore.save(checkpoint, alongside);
+    },
   };
+}
+
+/** True when `next` records no event beyond `before`: only the cursor (and counters) moved. */
+function recordsNoNewEvents(before: Checkpoint, next: Checkpoint): boolean {
+  return (
+    next.events_total === before.events_total &&
+    next.last_event_time === before.last_event_time &&
+    next.recent_uuids === before.recent_uuids &&
+    next.generation === before.generation
+  );
+}
+
+/**
+ * The store as the feed loops see it: a save that records no delivered event (the Events API
+ * hands out a new cursor even when it has nothing new) is held back and written with the run's
+ * last save, so a run that finds nothing makes one batch_save instead of one per feed. Losing a
+ * held-back save costs nothing: the previous cursor leads to the same events. Every save that
+ * records delivered events is written at once, as before.
+ */
+export class HoldBackCursorOnlySaves implements CheckpointStore {
+  readonly kind: CheckpointStore['kind'];
+  private readonly known = new Map<string, Checkpoint>();
+  private readonly held = new Map<string, Checkpoint>();
+
+  constructor(private readonly inner: CheckpointStore) {
+    this.kind = inner.kind;
+  }
+
+  async load(key: string): Promise<Checkpoint | undefined> {
+    const checkpoint = await this.inner.load(key);
+    if (checkpoint) this.known.set(key, checkpoint);
+    return checkpoint;
+  }
+
+  async save(checkpoint: Checkpoint, alongside: readonly KvDocument[] = []): Promise<void> {
+    const before = this.known.get(checkpoint._key);
+    if (before && alongside.length === 0 && recordsNoNewEvents(before, checkpoint)) {
+      this.held.set(checkpoint._key, checkpoint);
+    } else {
+      this.held.delete(checkpoint._key);
+      await this.inner.save(checkpoint, alongside);
+    }
+    this.known.set(checkpoint._key, checkpoint);
+  }
+
+  /** The held-back checkpoints, for the run's last save; the list is emptied. */
+  takeHeld(): Checkpoint[] {
+    const held = [...this.held.values()];
+    this.held.clear();
+    return held;
+  }
 }

@@ -21,12 +21,25 @@ export class KvStoreDisabled extends AddonError {
 export interface KvStoreOptions {
   /** How long to keep retrying 503 before giving up (ms). */
   readonly startupWaitMs?: number;
+  /**
+   * Epoch ms (on `now`'s clock) past which no call waits for the KV store beyond `graceMs`: the
+   * run's own deadline, so a KV store that is starting cannot stretch a run past max_run_seconds.
+   */
+  readonly deadline?: number;
+  /** The least patience a call gets, even past the deadline or after the KV store was given up on. */
+  readonly graceMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
 }
 
 export class KvStore {
   private readonly startupWaitMs: number;
+  private readonly graceMs: number;
+  private readonly deadline: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  /** Set once a call ran out of patience: later calls of this run only get the grace. */
+  private gaveUp = false;
 
   constructor(
     private readonly splunkd: SplunkdClient,
@@ -34,7 +47,16 @@ export class KvStore {
     options: KvStoreOptions = {},
   ) {
     this.startupWaitMs = options.startupWaitMs ?? 60_000;
+    this.graceMs = Math.min(options.graceMs ?? 2_000, this.startupWaitMs);
+    this.deadline = options.deadline ?? Infinity;
     this.sleep = options.sleep ?? ((ms) => abortableSleep(ms));
+    this.now = options.now ?? Date.now;
+  }
+
+  /** How long a call starting now may keep retrying (ms). */
+  private patienceMs(started: number): number {
+    if (this.gaveUp) return this.graceMs;
+    return Math.max(this.graceMs, Math.min(this.startupWaitMs, this.deadline - started));
   }
 
   private path(collection: string, ...rest: string[]): string {
@@ -50,7 +72,8 @@ export class KvStore {
 
   /** Sends with retries on 503 (KV store starting) and on transport failures. */
   private async send(method: string, path: string, json?: unknown): Promise<SplunkdResponse> {
-    const started = Date.now();
+    const started = this.now();
+    const patience = this.patienceMs(started);
     for (let attempt = 1; ; attempt++) {
       let response: SplunkdResponse | undefined;
       let failure: unknown;
@@ -60,14 +83,19 @@ export class KvStore {
         if (error instanceof AddonError && error.errorClass === 'splunkd_auth') throw error;
         failure = error;
       }
-      if (response && response.status !== 503) return response;
+      if (response && response.status !== 503) {
+        this.gaveUp = false;
+        return response;
+      }
       const text = response ? splunkdMessage(response.body) : String(failure);
       if (response && /disabled/i.test(text)) {
         throw new KvStoreDisabled(`the KV store is disabled on this instance: ${text}`);
       }
-      if (Date.now() - started >= this.startupWaitMs) {
+      const elapsed = this.now() - started;
+      if (elapsed >= patience) {
         // A KV store that is only slow must not trigger the file fallback: the two could diverge.
-        const waited = Math.round(this.startupWaitMs / 1000);
+        this.gaveUp = true;
+        const waited = Math.round(elapsed / 1000);
         if (response) {
           throw new AddonError(
             'splunkd',
@@ -77,7 +105,7 @@ export class KvStore {
         }
         throw failure instanceof AddonError ? failure : new AddonError('splunkd', text);
       }
-      await this.sleep(Math.min(500 * 2 ** Math.min(attempt - 1, 4), 5000));
+      await this.sleep(Math.min(500 * 2 ** Math.min(attempt - 1, 4), 5000, patience - elapsed));
     }
   }
 

@@ -1,7 +1,9 @@
-import { build, type BuildFailure, type BuildOptions } from 'esbuild';
+import { build, type BuildFailure, type BuildOptions, type Metafile } from 'esbuild';
 import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BuildError } from './errors';
+import { checkInputBundle, undiciTrimPlugin } from './undici-trim';
 
 /** Where the modular input's bundle lives inside the app; the launchers run this file. */
 export const inputBundlePath = 'bin/app/onepassword_events.js';
@@ -33,19 +35,53 @@ function firstError(error: unknown): string {
   return `${where}${first.text}`;
 }
 
-async function runEsbuild(what: string, options: BuildOptions): Promise<void> {
+async function runEsbuild(what: string, options: BuildOptions): Promise<Metafile | undefined> {
   try {
-    await build({ ...options, logLevel: 'silent' });
+    return (await build({ ...options, logLevel: 'silent' })).metafile;
   } catch (error) {
     throw new BuildError(`bundling ${what} failed: ${firstError(error)}`);
   }
+}
+
+/** The undici package the project resolves (the pinned one in node_modules). */
+function undiciDir(root: string): string {
+  const require = createRequire(path.join(root, 'package.json'));
+  return path.dirname(require.resolve('undici/package.json'));
+}
+
+/** esbuild options of the input bundle; shared with the unit test that inspects its metafile. */
+export function inputBundleOptions(
+  root: string,
+  outFile: string,
+  nodeVersion: string,
+): BuildOptions & { metafile: true } {
+  const major = nodeVersion.split('.')[0] ?? '';
+  return {
+    entryPoints: [path.join(root, 'src', 'main.ts')],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: `node${major}`,
+    minify: true,
+    sourcemap: false,
+    metafile: true,
+    plugins: [undiciTrimPlugin(undiciDir(root))],
+    define: {
+      __PINNED_NODE_VERSION__: JSON.stringify(nodeVersion),
+      // undici loads its non-SIMD parser (left out, see undici-trim.ts) when it sees a jest
+      // worker; the bundle never is one, even when a test spawns it with the test's environment.
+      'process.env.JEST_WORKER_ID': 'undefined',
+    },
+  };
 }
 
 /**
  * Bundles src/main.ts into one minified CommonJS script for the pinned runtime. The pinned version
  * is compiled in as __PINNED_NODE_VERSION__ so the script can refuse any other Node at start-up.
  * No source map ships: stack traces are not shown to admins (log lines are single-line messages),
- * and a map would double the bundle for nothing.
+ * and a map would double the bundle for nothing. Parts of undici the input cannot reach are left
+ * out (undici-trim.ts); the build fails if one slips back in or the bundle outgrows its budget.
  */
 export async function bundleInput(
   root: string,
@@ -54,18 +90,9 @@ export async function bundleInput(
 ): Promise<void> {
   const entry = path.join(root, 'src', 'main.ts');
   if (!(await exists(entry))) throw new BuildError('src/main.ts is missing; nothing to bundle');
-  const major = nodeVersion.split('.')[0] ?? '';
-  await runEsbuild('src/main.ts', {
-    entryPoints: [entry],
-    outfile: outFile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: `node${major}`,
-    minify: true,
-    sourcemap: false,
-    define: { __PINNED_NODE_VERSION__: JSON.stringify(nodeVersion) },
-  });
+  const metafile = await runEsbuild('src/main.ts', inputBundleOptions(root, outFile, nodeVersion));
+  if (!metafile) throw new BuildError('esbuild returned no metafile for src/main.ts');
+  checkInputBundle(metafile);
 }
 
 /**
