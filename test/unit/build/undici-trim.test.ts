@@ -89,6 +89,20 @@ describe('inputBundleProblems', () => {
     ]);
   });
 
+  it("asks no stand-ins of a bundle without undici (the build tests' fake projects)", () => {
+    expect(inputBundleProblems({ inputs: { 'src/main.ts': input }, outputs: output(10) })).toEqual(
+      [],
+    );
+  });
+
+  it('reports every stand-in when undici is bundled whole', () => {
+    const problems = inputBundleProblems({
+      inputs: { 'node_modules/undici/index.js': input },
+      outputs: output(10),
+    });
+    expect(problems).toHaveLength(leftOutUndiciModules.length);
+  });
+
   it('reports a bundle over its budget', () => {
     expect(inputBundleProblems({ inputs: standIns, outputs: output(2001) }, 2000)).toEqual([
       'the bundle is 2001 bytes, over its budget of 2000 bytes (issue #7)',
