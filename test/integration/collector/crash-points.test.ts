@@ -59,7 +59,8 @@ describe('SIGKILL at each step of a page cycle', () => {
     bed.sim.addEvents('auditevents', 2800);
     const { killed } = await killThenRerun(
       'mid-write',
-      { readerDelayMs: 5, killOnEvent: (_e, n) => n === 1500 },
+      // Killed with the writer parked on the full pipe, not inside the write/journal window.
+      { readerDelayMs: 5, killOnEvent: (_e, n) => n === 1500, quiesceBeforeKillMs: 400 },
       '1000',
     );
     expect(killed.events.length).toBeGreaterThanOrEqual(1500);

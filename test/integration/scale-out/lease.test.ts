@@ -86,7 +86,13 @@ describe('exactly one collector per account on a search-head cluster', () => {
           record !== undefined && record.delivered > 0 && record.delivered < record.uuids.length
         );
       });
-    const killed = await bed.runAs(owner, 'shc', params, { readerDelayMs: 3, killWhen: midPage });
+    const killed = await bed.runAs(owner, 'shc', params, {
+      readerDelayMs: 3,
+      killWhen: midPage,
+      // Aimed outside the write/journal window, which README Guarantees documents as the one
+      // place a kill repeats events (the kill campaign covers it).
+      quiesceBeforeKillMs: 400,
+    });
     collect(killed);
     expect(killed.signal).toBe('SIGKILL');
     const results = await Promise.all(members.map((m) => bed.runAs(m, 'shc', params)));

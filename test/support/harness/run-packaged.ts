@@ -54,6 +54,13 @@ export interface RunOptions {
   readonly termAfterEvents?: number;
   /** Slow reader: pause stdout for this many ms after each chunk (backpressure). */
   readonly readerDelayMs?: number;
+  /**
+   * When killWhen or killOnEvent fires, stop reading stdout and SIGKILL only this many ms later,
+   * once the writer is parked on the full pipe. A kill at a random instant can land between a
+   * write() and its journal update, the one window that repeats events (README Guarantees);
+   * tests that assert exactly-once of one chosen kill use this to aim outside it.
+   */
+  readonly quiesceBeforeKillMs?: number;
   readonly timeoutMs?: number;
   /** Receives the child right after spawn (e.g. to SIGSTOP/SIGCONT it). */
   readonly onSpawn?: (child: import('node:child_process').ChildProcess) => void;
@@ -167,15 +174,30 @@ export function runPackaged(options: RunOptions): Promise<RunResult> {
     let stdout = '';
     let stderr = '';
     let killed = false;
+    let quiesced = false;
     const kill = (signal: NodeJS.Signals): void => {
       if (!killed || signal === 'SIGKILL') {
         killed = true;
         child.kill(signal);
       }
     };
+    const timers: NodeJS.Timeout[] = [];
+    /** killWhen / killOnEvent: SIGKILL now, or after parking the writer (quiesceBeforeKillMs). */
+    const triggerKill = (): void => {
+      if (options.quiesceBeforeKillMs === undefined) return kill('SIGKILL');
+      if (quiesced) return;
+      quiesced = true;
+      child.stdout.pause();
+      timers.push(
+        setTimeout(() => {
+          kill('SIGKILL');
+          child.stdout.resume();
+        }, options.quiesceBeforeKillMs),
+      );
+    };
     let termSent = false;
     const reader = new StreamReader((event) => {
-      if (options.killOnEvent?.(event, reader.events.length)) kill('SIGKILL');
+      if (options.killOnEvent?.(event, reader.events.length)) triggerKill();
       if (
         !termSent &&
         options.termAfterEvents !== undefined &&
@@ -191,17 +213,18 @@ export function runPackaged(options: RunOptions): Promise<RunResult> {
       reader.write(chunk);
       if (options.readerDelayMs) {
         child.stdout.pause();
-        setTimeout(() => child.stdout.resume(), options.readerDelayMs);
+        setTimeout(() => {
+          if (!quiesced) child.stdout.resume();
+        }, options.readerDelayMs);
       }
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    const timers: NodeJS.Timeout[] = [];
     if (options.killWhen) {
       const poll = setInterval(() => {
         if (options.killWhen?.()) {
           clearInterval(poll);
-          kill('SIGKILL');
+          triggerKill();
         }
       }, 5);
       timers.push(poll);
