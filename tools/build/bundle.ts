@@ -43,10 +43,15 @@ async function runEsbuild(what: string, options: BuildOptions): Promise<Metafile
   }
 }
 
-/** The undici package the project resolves (the pinned one in node_modules). */
-function undiciDir(root: string): string {
+/** The undici package the project resolves (the pinned one in node_modules), if any. */
+function undiciDir(root: string): string | undefined {
   const require = createRequire(path.join(root, 'package.json'));
-  return path.dirname(require.resolve('undici/package.json'));
+  try {
+    return path.dirname(require.resolve('undici/package.json'));
+  } catch {
+    // No undici to trim; if src/ imports it after all, esbuild fails on that import.
+    return undefined;
+  }
 }
 
 /** esbuild options of the input bundle; shared with the unit test that inspects its metafile. */
@@ -56,6 +61,7 @@ export function inputBundleOptions(
   nodeVersion: string,
 ): BuildOptions & { metafile: true } {
   const major = nodeVersion.split('.')[0] ?? '';
+  const undici = undiciDir(root);
   return {
     entryPoints: [path.join(root, 'src', 'main.ts')],
     outfile: outFile,
@@ -66,7 +72,7 @@ export function inputBundleOptions(
     minify: true,
     sourcemap: false,
     metafile: true,
-    plugins: [undiciTrimPlugin(undiciDir(root))],
+    plugins: undici === undefined ? [] : [undiciTrimPlugin(undici)],
     define: {
       __PINNED_NODE_VERSION__: JSON.stringify(nodeVersion),
       // undici loads its non-SIMD parser (left out, see undici-trim.ts) when it sees a jest
