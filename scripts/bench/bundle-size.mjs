@@ -21,10 +21,22 @@ function filesUnder(dir) {
     .map((e) => join(e.parentPath ?? e.path, e.name));
 }
 
-/** The input bundle's bytes per package or source folder, from esbuild's metafile. */
+/**
+ * The input bundle's bytes per package or source folder, from esbuild's metafile: the one
+ * `node build.mjs` wrote beside the stage (the exact bundle, with undici's left-out parts), or a
+ * rebuild of src/main.ts for a build dir from before it wrote one.
+ */
 async function scriptComposition(root, nodeVersion) {
+  const written = join(root, 'build', 'input-bundle.meta.json');
+  const metafile = existsSync(written)
+    ? JSON.parse(readFileSync(written, 'utf8'))
+    : (await rebuild(root, nodeVersion)).metafile;
+  return composition(metafile);
+}
+
+async function rebuild(root, nodeVersion) {
   const { build } = require('esbuild');
-  const result = await build({
+  return build({
     entryPoints: [join(root, 'src', 'main.ts')],
     bundle: true,
     platform: 'node',
@@ -37,11 +49,19 @@ async function scriptComposition(root, nodeVersion) {
     define: { __PINNED_NODE_VERSION__: JSON.stringify(nodeVersion) },
     logLevel: 'silent',
   });
-  const output = Object.values(result.metafile.outputs)[0];
+}
+
+function composition(metafile) {
+  const output = Object.values(metafile.outputs)[0];
   const groups = new Map();
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const lib = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-    const key = lib ? lib[1] : input.replace(/^.*?src\//, 'src/').replace(/\/[^/]+$/, '/');
+    // The stand-ins for undici's left-out modules (tools/build/undici-trim.ts) count as undici.
+    const key = lib
+      ? lib[1]
+      : input.startsWith('undici-left-out:')
+        ? 'undici'
+        : input.replace(/^.*?src\//, 'src/').replace(/\/[^/]+$/, '/');
     groups.set(key, (groups.get(key) ?? 0) + bytesInOutput);
   }
   return {

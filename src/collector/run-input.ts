@@ -151,6 +151,7 @@ async function runStanza(
   };
   let exitCode: number;
   let guard: LeaseGuard | undefined;
+  let healthWrite: Promise<void> | undefined;
   try {
     const opened = await openCheckpointStore(kv, definition.checkpointDir, config.account, logger);
     if (opened.kind === 'kvstore') {
@@ -263,6 +264,9 @@ async function runStanza(
       budget_history: JSON.stringify(budget.history()),
       schema_version: 1,
     };
+    for (const r of results) outcomes.push(outcomeOf(r));
+    // Health documents live in another collection: write them while the checkpoints are saved.
+    healthWrite = writeHealth(kv, [...outcomes], healthContext(), logger);
     await store
       .save(budgetCheckpoint, [
         ...(await heldBackCheckpoints(feedStore, guard)),
@@ -271,7 +275,7 @@ async function runStanza(
       .catch((error: unknown) =>
         logger.warn(`could not save the rate budget: ${describeError(error)}`),
       );
-    for (const r of results) outcomes.push(outcomeOf(r));
+    await healthWrite;
     // A feed that failed on a closed stdout stopped the run without asking shouldStop().
     if (output.broken) stopReason.value ||= 'closed stream';
     exitCode = summarize(results, logger, store.kind, stopReason.value, env.now() - runStart);
@@ -283,7 +287,7 @@ async function runStanza(
     exitCode = error instanceof AddonError && error.errorClass === 'output' ? 1 : 0;
   } finally {
     guard?.close();
-    await writeHealth(kv, outcomes, healthContext(), logger);
+    await (healthWrite ?? writeHealth(kv, outcomes, healthContext(), logger));
     await session.client.close().catch(() => undefined);
     await splunkd.close().catch(() => undefined);
   }

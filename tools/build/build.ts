@@ -136,7 +136,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const stageDir = path.join(stageRoot, appId);
   await rm(stageRoot, { recursive: true, force: true });
   await mkdir(stageDir, { recursive: true });
-  await bundleInput(root, path.join(stageDir, inputBundlePath), pin.version);
+  await bundleInput(
+    root,
+    path.join(stageDir, inputBundlePath),
+    pin.version,
+    path.join(options.buildDir, 'input-bundle.meta.json'),
+  );
   const tools = await bundleTools(root, options.buildDir, pin.version);
   for (const tool of tools) log(`INFO build: bundled ${path.relative(process.cwd(), tool)}`);
 

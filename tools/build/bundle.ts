@@ -1,5 +1,5 @@
 import { build, type BuildFailure, type BuildOptions, type Metafile } from 'esbuild';
-import { stat } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BuildError } from './errors';
@@ -43,12 +43,13 @@ async function runEsbuild(what: string, options: BuildOptions): Promise<Metafile
   }
 }
 
-/** The undici package the project resolves (the pinned one in node_modules), if it has one. */
+/** The undici package the project resolves (the pinned one in node_modules), if any. */
 function undiciDir(root: string): string | undefined {
   const require = createRequire(path.join(root, 'package.json'));
   try {
     return path.dirname(require.resolve('undici/package.json'));
   } catch {
+    // No undici to trim; if src/ imports it after all, esbuild fails on that import.
     return undefined;
   }
 }
@@ -92,12 +93,18 @@ export async function bundleInput(
   root: string,
   outFile: string,
   nodeVersion: string,
+  metafileOut?: string,
 ): Promise<void> {
   const entry = path.join(root, 'src', 'main.ts');
   if (!(await exists(entry))) throw new BuildError('src/main.ts is missing; nothing to bundle');
   const metafile = await runEsbuild('src/main.ts', inputBundleOptions(root, outFile, nodeVersion));
   if (!metafile) throw new BuildError('esbuild returned no metafile for src/main.ts');
   checkInputBundle(metafile);
+  // Outside the app folder (never shipped): the bench reads the script's composition from it.
+  if (metafileOut) {
+    await mkdir(path.dirname(metafileOut), { recursive: true });
+    await writeFile(metafileOut, JSON.stringify(metafile));
+  }
 }
 
 /**
