@@ -175,6 +175,7 @@ export function runPackaged(options: RunOptions): Promise<RunResult> {
     let stderr = '';
     let killed = false;
     let quiesced = false;
+    let quiesceTriggered = false;
     const kill = (signal: NodeJS.Signals): void => {
       if (!killed || signal === 'SIGKILL') {
         killed = true;
@@ -185,12 +186,15 @@ export function runPackaged(options: RunOptions): Promise<RunResult> {
     /** killWhen / killOnEvent: SIGKILL now, or after parking the writer (quiesceBeforeKillMs). */
     const triggerKill = (): void => {
       if (options.quiesceBeforeKillMs === undefined) return kill('SIGKILL');
-      if (quiesced) return;
+      if (quiesceTriggered) return;
+      quiesceTriggered = true;
       quiesced = true;
       child.stdout.pause();
       timers.push(
         setTimeout(() => {
           kill('SIGKILL');
+          // Read what the pipe still holds (the slow-reader pauses apply again).
+          quiesced = false;
           child.stdout.resume();
         }, options.quiesceBeforeKillMs),
       );
