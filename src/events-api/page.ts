@@ -9,18 +9,19 @@ import { AddonError } from '../core/errors';
 import { parseRfc3339, type ParsedTimestamp } from '../core/timestamp';
 
 export interface PageItem {
-  /** The item's exact UTF-8 bytes: a view into the response body, never decoded. */
-  readonly raw: Buffer;
-  /** The same bytes as a one-byte string (char i = byte i), for cheap scanning and escaping. */
-  readonly rawBytesText: string;
   readonly uuid: string;
   readonly timestamp: ParsedTimestamp;
+  /** Where the item's exact raw JSON lies in the page's `bytes` (byte offsets, end excluded). */
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface Page {
   readonly cursor: string;
   readonly hasMore: boolean;
   readonly items: readonly PageItem[];
+  /** The body as served (UTF-8; invalid sequences replaced by U+FFFD), never decoded. */
+  readonly bytes: Buffer;
 }
 
 const envelopeSchema = z.object({
@@ -64,11 +65,17 @@ function trimmedEnd(text: string, start: number, end: number): number {
  * (JSON.parse has already accepted it).
  */
 export function sliceItems(text: string): string[] {
-  return sliceItemSpans(text).map(([start, end]) => text.slice(start, end));
+  const spans = sliceItemSpans(text);
+  const slices: string[] = [];
+  for (let k = 0; k < spans.length; k += 2) slices.push(text.slice(spans[k], spans[k + 1]));
+  return slices;
 }
 
-/** Start and end offsets of each element of the top-level "items" array (same rules). */
-export function sliceItemSpans(text: string): [number, number][] {
+/**
+ * Start and end offsets of each element of the top-level "items" array (same rules), flat:
+ * [start0, end0, start1, end1, …].
+ */
+export function sliceItemSpans(text: string): number[] {
   let depth = 0;
   let i = 0;
   let inItems = false;
@@ -76,7 +83,7 @@ export function sliceItemSpans(text: string): [number, number][] {
   let elementStart = -1;
   let lastKey = '';
   let expectingKey = false;
-  const slices: [number, number][] = [];
+  const slices: number[] = [];
   const n = text.length;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -103,7 +110,7 @@ export function sliceItemSpans(text: string): [number, number][] {
     if (c === 0x7d || c === 0x5d) {
       depth--;
       if (inItems && depth === itemsDepth - 1) {
-        if (elementStart !== -1) slices.push([elementStart, trimmedEnd(text, elementStart, i)]);
+        if (elementStart !== -1) slices.push(elementStart, trimmedEnd(text, elementStart, i));
         inItems = false;
         elementStart = -1;
       }
@@ -114,7 +121,7 @@ export function sliceItemSpans(text: string): [number, number][] {
     if (c === 0x2c) {
       // ,
       if (inItems && depth === itemsDepth && elementStart !== -1) {
-        slices.push([elementStart, trimmedEnd(text, elementStart, i)]);
+        slices.push(elementStart, trimmedEnd(text, elementStart, i));
         elementStart = -1;
       }
       if (depth === 1) expectingKey = true;
@@ -136,11 +143,13 @@ function contractError(message: string): AddonError {
   return new AddonError('protocol', `the Events API answered outside its contract: ${message}`);
 }
 
+const nonAscii = /[\u0080-\uffff]/;
+
 /**
  * Parses a page without decoding it to UTF-16: the body is read as a one-byte string (char i =
  * byte i). JSON's structure is ASCII, so JSON.parse of that text accepts exactly the bodies it
- * accepts as UTF-8 text, and offsets in it are byte offsets: each item's raw bytes are a view of
- * the body. Invalid UTF-8 is replaced by U+FFFD first, as a text decoder would.
+ * accepts as UTF-8 text, and offsets in it are byte offsets into the body, which the page keeps
+ * for the formatter. Invalid UTF-8 is replaced by U+FFFD first, as a text decoder would.
  */
 export function parsePage(body: Buffer | string): Page {
   const whole = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -161,28 +170,32 @@ export function parsePage(body: Buffer | string): Page {
     throw contractError(`${issue?.path.join('.') || 'envelope'}: ${issue?.message ?? 'invalid'}`);
   }
   const spans = sliceItemSpans(text);
-  if (spans.length !== parsed.data.items.length) {
+  const parsedItems = parsed.data.items;
+  if (spans.length !== parsedItems.length * 2) {
     throw contractError(
-      `could not isolate the raw items (${spans.length} of ${parsed.data.items.length})`,
+      `could not isolate the raw items (${spans.length / 2} of ${parsedItems.length})`,
     );
   }
-  const items = parsed.data.items.map((item, index): PageItem => {
-    const [start, end] = spans[index] as [number, number];
-    const raw = bytes.subarray(start, end);
+  const items: PageItem[] = new Array<PageItem>(parsedItems.length);
+  for (let index = 0; index < parsedItems.length; index++) {
+    const item = parsedItems[index] as { uuid: string; timestamp: string };
+    const start = spans[2 * index] as number;
+    const end = spans[2 * index + 1] as number;
     // Values were read from the one-byte view: anything beyond ASCII is read again as UTF-8.
-    const fields = /[\u0080-\uffff]/.test(item.uuid + item.timestamp)
-      ? (JSON.parse(raw.toString('utf8')) as { uuid: string; timestamp: string })
-      : item;
+    const fields =
+      nonAscii.test(item.uuid) || nonAscii.test(item.timestamp)
+        ? (JSON.parse(bytes.toString('utf8', start, end)) as { uuid: string; timestamp: string })
+        : item;
     const timestamp = parseRfc3339(fields.timestamp);
     if (!timestamp)
       throw contractError(
         `item ${fields.uuid} has an unreadable timestamp "${fields.timestamp.slice(0, 40)}"`,
       );
-    return { raw, rawBytesText: text.slice(start, end), uuid: fields.uuid, timestamp };
-  });
+    items[index] = { uuid: fields.uuid, timestamp, start, end };
+  }
   // A cursor beyond ASCII (never seen; opaque base64 in practice) is read again from UTF-8 text.
-  const cursor = /[\u0080-\uffff]/.test(parsed.data.cursor)
+  const cursor = nonAscii.test(parsed.data.cursor)
     ? (JSON.parse(bytes.toString('utf8')) as { cursor: string }).cursor
     : parsed.data.cursor;
-  return { cursor, hasMore: parsed.data.has_more, items };
+  return { cursor, hasMore: parsed.data.has_more, items, bytes };
 }
