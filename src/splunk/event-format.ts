@@ -31,7 +31,11 @@ export interface FormattedPage {
 export interface EventFormatter {
   /** `time` is epoch seconds as text (sub-seconds kept); `rawJson` is the item exactly as served. */
   format(time: string, rawJson: string): string;
-  /** A page of events as one UTF-8 buffer, copying the items' bytes without decoding them. */
+  /**
+   * A page of events as one UTF-8 buffer, copying the items' bytes without decoding them. The
+   * buffer is this formatter's own and is reused by its next call: write a page out before
+   * formatting the next (one formatter per feed, whose loop does exactly that).
+   */
   formatPage(bytes: Buffer, events: readonly PageEvent[]): FormattedPage;
 }
 
@@ -45,6 +49,7 @@ export function createEventFormatter(meta: EventMeta): EventFormatter {
   const middleBytes = Buffer.from(middle, 'utf8');
   const tailBytes = Buffer.from(tail, 'utf8');
   const fixed = headBytes.length + middleBytes.length + tailBytes.length;
+  let reusable = Buffer.alloc(0);
   return {
     format: (time, rawJson) => head + time + middle + escapeJsonForXml(rawJson) + tail,
     formatPage(bytes, events) {
@@ -63,7 +68,10 @@ export function createEventFormatter(meta: EventMeta): EventFormatter {
           escaped[i] = escapeJsonBytesForXml(bytes.toString('latin1', start, end));
         size += fixed + time.length + (escaped[i]?.length ?? end - start);
       }
-      const buffer = Buffer.allocUnsafe(size);
+      // One buffer per formatter, grown when a page needs more: a fresh 1 MB Buffer per page was
+      // native memory that lingered until a GC found its handle, and malloc kept it after that.
+      if (reusable.length < size) reusable = Buffer.allocUnsafeSlow(size + (size >> 3));
+      const buffer = reusable.subarray(0, size);
       const ends = new Array<number>(events.length);
       let at = 0;
       for (let i = 0; i < events.length; i++) {
