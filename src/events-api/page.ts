@@ -42,41 +42,24 @@ type Envelope = z.infer<typeof envelopeSchema>;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/**
- * Code units of JSON text: a page's bytes (UTF-8), or a string's UTF-16 units. JSON's structure
- * is ASCII, so offsets found in either are offsets of the same structure.
- */
-type Units = Uint8Array | Uint16Array;
-
 /** Index just past the closing quote of the string starting at `start` (which holds a quote). */
-function skipString(units: Units, start: number): number {
-  const n = units.length;
+function skipString(text: string, start: number): number {
   let i = start + 1;
-  while (i < n) {
-    const c = units[i];
-    if (c === QUOTE) return i + 1;
-    i += c === BACKSLASH ? 2 : 1;
+  for (;;) {
+    const q = text.indexOf('"', i);
+    if (q === -1) throw new Error('unterminated string');
+    let backslashes = 0;
+    for (let j = q - 1; text.charCodeAt(j) === BACKSLASH; j--) backslashes++;
+    if (backslashes % 2 === 0) return q + 1;
+    i = q + 1;
   }
-  throw new Error('unterminated string');
 }
 
 /** `end` moved back over JSON whitespace (what trimEnd did on the slice). */
-function trimmedEnd(units: Units, start: number, end: number): number {
+function trimmedEnd(text: string, start: number, end: number): number {
   let e = end;
-  while (e > start && (units[e - 1] as number) <= 0x20) e--;
+  while (e > start && text.charCodeAt(e - 1) <= 0x20) e--;
   return e;
-}
-
-/** Whether units[start, end) spell `items`. */
-function isItemsKey(units: Units, start: number, end: number): boolean {
-  return (
-    end - start === 5 &&
-    units[start] === 0x69 &&
-    units[start + 1] === 0x74 &&
-    units[start + 2] === 0x65 &&
-    units[start + 3] === 0x6d &&
-    units[start + 4] === 0x73
-  );
 }
 
 /**
@@ -84,12 +67,18 @@ function isItemsKey(units: Units, start: number, end: number): boolean {
  * (JSON.parse has already accepted it).
  */
 export function sliceItems(text: string): string[] {
-  const units = new Uint16Array(text.length);
-  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
-  const spans = scanItems(units).spans;
+  const spans = sliceItemSpans(text);
   const slices: string[] = [];
   for (let k = 0; k < spans.length; k += 2) slices.push(text.slice(spans[k], spans[k + 1]));
   return slices;
+}
+
+/**
+ * Start and end offsets of each element of the top-level "items" array (same rules), flat:
+ * [start0, end0, start1, end1, …].
+ */
+export function sliceItemSpans(text: string): number[] {
+  return scanItems(text).spans;
 }
 
 interface ItemsScan {
@@ -99,30 +88,29 @@ interface ItemsScan {
   readonly arrays: number[];
 }
 
-/** Where the top-level "items" arrays and their elements lie in JSON text (bytes or UTF-16). */
-function scanItems(text: Units): ItemsScan {
+function scanItems(text: string): ItemsScan {
   const arrays: number[] = [];
   let depth = 0;
   let i = 0;
   let inItems = false;
   let itemsDepth = -1;
   let elementStart = -1;
-  let isItems = false;
+  let lastKey = '';
   let expectingKey = false;
   const slices: number[] = [];
   const n = text.length;
   while (i < n) {
-    const c = text[i] as number;
+    const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const end = skipString(text, i);
-      if (depth === 1 && expectingKey) isItems = isItemsKey(text, i + 1, end - 1);
+      if (depth === 1 && expectingKey) lastKey = text.slice(i + 1, end - 1);
       if (inItems && depth === itemsDepth && elementStart === -1) elementStart = i;
       i = end;
       continue;
     }
     if (c === 0x7b || c === 0x5b) {
       // { or [
-      if (!inItems && depth === 1 && c === 0x5b && isItems) {
+      if (!inItems && depth === 1 && c === 0x5b && lastKey === 'items') {
         inItems = true;
         itemsDepth = depth + 1;
         arrays.push(i);
@@ -176,10 +164,10 @@ function isJsonSpace(c: number): boolean {
 }
 
 /** Whether text[from, to) is JSON whitespace, with exactly one comma in it when `comma` is set. */
-function isSeparator(bytes: Buffer, from: number, to: number, comma: boolean): boolean {
+function isSeparator(text: string, from: number, to: number, comma: boolean): boolean {
   let commas = 0;
   for (let i = from; i < to; i++) {
-    const c = bytes[i] as number;
+    const c = text.charCodeAt(i);
     if (c === 0x2c) commas++;
     else if (!isJsonSpace(c)) return false;
   }
@@ -195,22 +183,20 @@ function isSeparator(bytes: Buffer, from: number, to: number, comma: boolean): b
  * part that does not parse or validate): the whole body is then parsed as before, so what is
  * accepted and every error message stay the same.
  */
-function parseApart(bytes: Buffer, scan: ItemsScan): Envelope | undefined {
+function parseApart(text: string, scan: ItemsScan): Envelope | undefined {
   const { spans, arrays } = scan;
   if (arrays.length !== 2) return undefined;
   const open = arrays[0] as number;
   const close = arrays[1] as number;
   let from = open + 1;
   for (let k = 0; k < spans.length; k += 2) {
-    if (!isSeparator(bytes, from, spans[k] as number, k > 0)) return undefined;
+    if (!isSeparator(text, from, spans[k] as number, k > 0)) return undefined;
     from = spans[k + 1] as number;
   }
-  if (!isSeparator(bytes, from, close, false)) return undefined;
+  if (!isSeparator(text, from, close, false)) return undefined;
   let head: unknown;
   try {
-    head = JSON.parse(
-      bytes.toString('latin1', 0, open) + '[]' + bytes.toString('latin1', close + 1),
-    );
+    head = JSON.parse(text.slice(0, open) + '[]' + text.slice(close + 1));
   } catch {
     return undefined;
   }
@@ -220,7 +206,7 @@ function parseApart(bytes: Buffer, scan: ItemsScan): Envelope | undefined {
   for (let k = 0; k < spans.length; k += 2) {
     let value: unknown;
     try {
-      value = JSON.parse(bytes.toString('latin1', spans[k], spans[k + 1]));
+      value = JSON.parse(text.slice(spans[k], spans[k + 1]));
     } catch {
       return undefined;
     }
@@ -232,8 +218,7 @@ function parseApart(bytes: Buffer, scan: ItemsScan): Envelope | undefined {
 }
 
 /** The whole body through JSON.parse and the envelope schema; throws the contract errors. */
-function parseWhole(bytes: Buffer): { envelope: Envelope; spans: number[] } {
-  const text = bytes.toString('latin1');
+function parseWhole(text: string): { envelope: Envelope; spans: number[] } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -245,7 +230,7 @@ function parseWhole(bytes: Buffer): { envelope: Envelope; spans: number[] } {
     const issue = parsed.error.issues[0];
     throw contractError(`${issue?.path.join('.') || 'envelope'}: ${issue?.message ?? 'invalid'}`);
   }
-  const spans = scanItems(bytes).spans;
+  const spans = sliceItemSpans(text);
   if (spans.length !== parsed.data.items.length * 2) {
     throw contractError(
       `could not isolate the raw items (${spans.length / 2} of ${parsed.data.items.length})`,
@@ -257,13 +242,10 @@ function parseWhole(bytes: Buffer): { envelope: Envelope; spans: number[] } {
 const nonAscii = /[\u0080-\uffff]/;
 
 /**
- * Parses a page without decoding it to UTF-16. The structure is found in the bytes themselves;
- * the envelope and each item are read as one-byte strings (char i = byte i): JSON's structure is
- * ASCII, so JSON.parse of that text accepts exactly what it accepts as UTF-8 text, and offsets
- * are byte offsets into the body, which the page keeps for the formatter. No string of the whole
- * page is made (it would land in the large-object space and stay there until a full GC) unless
- * the parts do not prove the body valid. Invalid UTF-8 is replaced by U+FFFD first, as a text
- * decoder would.
+ * Parses a page without decoding it to UTF-16: the body is read as a one-byte string (char i =
+ * byte i). JSON's structure is ASCII, so JSON.parse of that text accepts exactly the bodies it
+ * accepts as UTF-8 text, and offsets in it are byte offsets into the body, which the page keeps
+ * for the formatter. Invalid UTF-8 is replaced by U+FFFD first, as a text decoder would.
  */
 export function parsePage(body: Buffer | string): Page {
   const whole = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -271,15 +253,16 @@ export function parsePage(body: Buffer | string): Page {
   const input =
     whole[0] === 0xef && whole[1] === 0xbb && whole[2] === 0xbf ? whole.subarray(3) : whole;
   const bytes = isUtf8(input) ? input : Buffer.from(input.toString('utf8'), 'utf8');
+  const text = bytes.toString('latin1');
   let scan: ItemsScan | undefined;
   try {
-    scan = scanItems(bytes);
+    scan = scanItems(text);
   } catch {
     scan = undefined; // an unterminated string: not JSON, as parseWhole will report
   }
-  const apart = scan && parseApart(bytes, scan);
+  const apart = scan && parseApart(text, scan);
   const { envelope, spans } =
-    scan && apart ? { envelope: apart, spans: scan.spans } : parseWhole(bytes);
+    scan && apart ? { envelope: apart, spans: scan.spans } : parseWhole(text);
   const parsedItems = envelope.items;
   const items: PageItem[] = new Array<PageItem>(parsedItems.length);
   for (let index = 0; index < parsedItems.length; index++) {
