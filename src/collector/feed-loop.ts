@@ -4,7 +4,7 @@
  */
 import { AddonError, describeError, errorClassOf } from '../core/errors';
 import type { FeedSpec } from '../core/feeds';
-import { epochMillisOf, formatRfc3339, splunkTimeOf } from '../core/timestamp';
+import { epochMillisOf, formatRfc3339 } from '../core/timestamp';
 import type { Page, PageItem } from '../events-api/page';
 import type { Logger } from '../log/logger';
 import type { EventFormatter } from '../splunk/event-format';
@@ -162,13 +162,7 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
         const base = order.length - items.length;
         deps.journal.begin(request, order, base);
         const result = await deps.output.writePage(
-          deps.formatter.formatPage(
-            items.map((i) => ({
-              time: splunkTimeOf(i.timestamp),
-              raw: i.raw,
-              rawBytesText: i.rawBytesText,
-            })),
-          ),
+          deps.formatter.formatPage(page.bytes, items),
           deps.journal,
         );
         events += result.delivered;

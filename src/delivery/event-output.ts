@@ -104,9 +104,10 @@ export class EventOutput {
         end = cuts[next] ?? buffer.length;
       }
       if (offset >= end) return offset;
+      const asked = end - offset;
       let n: number;
       try {
-        n = this.target.write(buffer, offset, end - offset);
+        n = this.target.write(buffer, offset, asked);
       } catch (error) {
         if (error instanceof AddonError && error.errorClass === 'output') this.broken = true;
         throw error;
@@ -116,7 +117,11 @@ export class EventOutput {
         this.bytesWritten += n;
         onProgress?.(offset);
         if (stopping() && cuts.includes(offset)) return offset;
-      } else {
+      }
+      // A short write means the pipe is full: another write() now would only fail with EAGAIN,
+      // which Node throws as an error (stack trace and all, 3 % of the CPU when splunkd reads
+      // slower than we write). Wait for room instead.
+      if (n < asked && offset < buffer.length) {
         const wrote = (await this.target.waitWritable(buffer, offset)) ?? 0;
         if (wrote > 0) {
           offset += wrote;

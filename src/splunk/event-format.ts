@@ -1,5 +1,11 @@
 /** Renders one event of splunkd's XML stream. Pure; the per-feed prefix is built once. */
-import { escapeJsonBytesForXml, escapeJsonForXml, escapeXmlText } from './xml-text';
+import { splunkTimeOf, type ParsedTimestamp } from '../core/timestamp';
+import {
+  escapeJsonBytesForXml,
+  escapeJsonForXml,
+  escapeXmlText,
+  jsonByteSpecials,
+} from './xml-text';
 
 export interface EventMeta {
   readonly stanza: string;
@@ -9,12 +15,11 @@ export interface EventMeta {
   readonly host: string;
 }
 
+/** One event of a page: its time and where its raw JSON lies in the page's bytes. */
 export interface PageEvent {
-  /** Epoch seconds as text (sub-seconds kept). */
-  readonly time: string;
-  /** The item's UTF-8 bytes exactly as served, and the same bytes one char per byte. */
-  readonly raw: Buffer;
-  readonly rawBytesText: string;
+  readonly timestamp: ParsedTimestamp;
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface FormattedPage {
@@ -26,8 +31,12 @@ export interface FormattedPage {
 export interface EventFormatter {
   /** `time` is epoch seconds as text (sub-seconds kept); `rawJson` is the item exactly as served. */
   format(time: string, rawJson: string): string;
-  /** A page of events as one UTF-8 buffer, copying the items' bytes without decoding them. */
-  formatPage(events: readonly PageEvent[]): FormattedPage;
+  /**
+   * A page of events as one UTF-8 buffer, copying the items' bytes without decoding them. The
+   * buffer is this formatter's own and is reused by its next call: write a page out before
+   * formatting the next (one formatter per feed, whose loop does exactly that).
+   */
+  formatPage(bytes: Buffer, events: readonly PageEvent[]): FormattedPage;
 }
 
 export function createEventFormatter(meta: EventMeta): EventFormatter {
@@ -40,26 +49,44 @@ export function createEventFormatter(meta: EventMeta): EventFormatter {
   const middleBytes = Buffer.from(middle, 'utf8');
   const tailBytes = Buffer.from(tail, 'utf8');
   const fixed = headBytes.length + middleBytes.length + tailBytes.length;
+  let reusable = Buffer.alloc(0);
   return {
     format: (time, rawJson) => head + time + middle + escapeJsonForXml(rawJson) + tail,
-    formatPage(events) {
-      const escaped = events.map((e) => escapeJsonBytesForXml(e.rawBytesText));
+    formatPage(bytes, events) {
+      const specials = jsonByteSpecials(bytes);
+      const times = new Array<string>(events.length);
+      // Escaped text (one char per byte) of the few items that hold a special byte.
+      const escaped = new Array<string | undefined>(events.length);
       let size = 0;
-      events.forEach((e, i) => {
-        size += fixed + e.time.length + (escaped[i]?.length ?? e.raw.length);
-      });
-      const buffer = Buffer.allocUnsafe(size);
-      const ends: number[] = [];
+      let k = 0;
+      for (let i = 0; i < events.length; i++) {
+        const { start, end, timestamp } = events[i] as PageEvent;
+        const time = splunkTimeOf(timestamp);
+        times[i] = time;
+        while (k < specials.length && (specials[k] as number) < start) k++;
+        if (k < specials.length && (specials[k] as number) < end)
+          escaped[i] = escapeJsonBytesForXml(bytes.toString('latin1', start, end));
+        size += fixed + time.length + (escaped[i]?.length ?? end - start);
+      }
+      // One buffer per formatter, grown when a page needs more: a fresh 1 MB Buffer per page was
+      // native memory that lingered until a GC found its handle, and malloc kept it after that.
+      if (reusable.length < size) reusable = Buffer.allocUnsafeSlow(size + (size >> 3));
+      const buffer = reusable.subarray(0, size);
+      const ends = new Array<number>(events.length);
       let at = 0;
-      events.forEach((e, i) => {
+      for (let i = 0; i < events.length; i++) {
+        const { start, end } = events[i] as PageEvent;
         at += headBytes.copy(buffer, at);
-        at += buffer.write(e.time, at, 'latin1');
+        at += buffer.write(times[i] as string, at, 'latin1');
         at += middleBytes.copy(buffer, at);
         const text = escaped[i];
-        at += text === undefined ? e.raw.copy(buffer, at) : buffer.write(text, at, 'latin1');
+        at +=
+          text === undefined
+            ? bytes.copy(buffer, at, start, end)
+            : buffer.write(text, at, 'latin1');
         at += tailBytes.copy(buffer, at);
-        ends.push(at);
-      });
+        ends[i] = at;
+      }
       return { buffer, ends };
     },
   };

@@ -74,3 +74,26 @@ export function escapeJsonBytesForXml(bytesText: string): string | undefined {
   if (!byteSpecials.test(bytesText)) return undefined;
   return bytesText.replace(byteSpecialsGlobal, (c) => byteReplacements[c] ?? c);
 }
+
+const ampersand = 0x26;
+const lessThan = 0x3c;
+const greaterThan = 0x3e;
+const nonCharacterLead = Buffer.from([0xef, 0xbf]);
+
+/**
+ * Offsets (ascending) of every byte escapeJsonBytesForXml would change in UTF-8 `bytes`: `&`, `<`,
+ * `>`, and the first byte of U+FFFE/U+FFFF. Native byte searches over the whole page, so the
+ * items that need no escaping (nearly all) are copied without being looked at again.
+ */
+export function jsonByteSpecials(bytes: Buffer): number[] {
+  const found: number[] = [];
+  for (const byte of [ampersand, lessThan, greaterThan]) {
+    for (let at = bytes.indexOf(byte); at !== -1; at = bytes.indexOf(byte, at + 1)) found.push(at);
+  }
+  for (let at = bytes.indexOf(nonCharacterLead); at !== -1;) {
+    const third = bytes[at + 2];
+    if (third === 0xbe || third === 0xbf) found.push(at);
+    at = bytes.indexOf(nonCharacterLead, at + 1);
+  }
+  return found.sort((a, b) => a - b);
+}

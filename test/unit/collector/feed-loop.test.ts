@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { runFeed, type FeedLoopDeps } from '../../../src/collector/feed-loop';
 import { AddonError } from '../../../src/core/errors';
 import { feeds } from '../../../src/core/feeds';
-import { parseRfc3339 } from '../../../src/core/timestamp';
 import type { Checkpoint, CheckpointStore } from '../../../src/delivery/checkpoint-store';
 import { EventOutput, type OutputTarget } from '../../../src/delivery/event-output';
 import {
@@ -16,7 +15,7 @@ import {
   PageJournal,
   type JournalRequest,
 } from '../../../src/delivery/page-journal';
-import type { Page } from '../../../src/events-api/page';
+import { parsePage, type Page } from '../../../src/events-api/page';
 import { createLogger } from '../../../src/log/logger';
 import { createEventFormatter } from '../../../src/splunk/event-format';
 
@@ -52,16 +51,14 @@ class FakeApi {
       if (start === -1) start = this.items.length;
     }
     const slice = this.items.slice(start, start + this.pageSize);
-    return {
+    const body = {
       cursor: `c${start + slice.length}`,
-      hasMore: start + slice.length < this.items.length,
-      items: slice.map((i) => ({
-        uuid: i.uuid,
-        raw: Buffer.from(i.raw, 'utf8'),
-        rawBytesText: Buffer.from(i.raw, 'utf8').toString('latin1'),
-        timestamp: parseRfc3339(i.timestamp)!,
-      })),
+      has_more: start + slice.length < this.items.length,
     };
+    // As served: the envelope with the items' raw JSON, parsed by the real page reader.
+    return parsePage(
+      `${JSON.stringify(body).slice(0, -1)},"items":[${slice.map((i) => i.raw).join(',')}]}`,
+    );
   }
 }
 
@@ -240,7 +237,7 @@ describe('runFeed', () => {
     await runFeed(deps(f, dir, pipe(f.received, { chunk: 1 << 20 })));
     const r = await runFeed(
       deps(f, dir, pipe(f.received, { chunk: 1 << 20 }), {
-        fetchPage: async () => ({ cursor: 'c4', hasMore: true, items: [] }),
+        fetchPage: async () => parsePage('{"cursor":"c4","has_more":true,"items":[]}'),
       }),
     );
     expect(r.error).toBeInstanceOf(AddonError);

@@ -40,13 +40,7 @@ function viaText(bytes: Buffer): { cursor: string; uuids: string[]; out: Buffer 
 
 function viaBytes(bytes: Buffer): { cursor: string; uuids: string[]; out: Buffer } {
   const page = parsePage(bytes);
-  const formatted = formatter.formatPage(
-    page.items.map((i) => ({
-      time: splunkTimeOf(i.timestamp),
-      raw: i.raw,
-      rawBytesText: i.rawBytesText,
-    })),
-  );
+  const formatted = formatter.formatPage(page.bytes, page.items);
   expect(formatted.ends.at(-1) ?? 0).toBe(formatted.buffer.length);
   return { cursor: page.cursor, uuids: page.items.map((i) => i.uuid), out: formatted.buffer };
 }

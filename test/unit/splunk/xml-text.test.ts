@@ -3,6 +3,7 @@ import {
   escapeJsonBytesForXml,
   escapeJsonForXml,
   escapeXmlText,
+  jsonByteSpecials,
 } from '../../../src/splunk/xml-text';
 
 function readBack(xmlFragment: string): string {
@@ -67,5 +68,22 @@ describe('escapeJsonBytesForXml', () => {
         Buffer.from('{"u":"\u00e9\u{1F600}\uFFFD"}', 'utf8').toString('latin1'),
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('jsonByteSpecials', () => {
+  it('finds every byte escapeJsonBytesForXml changes, in order, and nothing else', () => {
+    const json = '{"a":"<&>","b":"\uFFFE\uFFFF\uFFFD\u00ef\u00bf\u00be","c":"]]>"}';
+    const bytes = Buffer.from(json, 'utf8');
+    const text = bytes.toString('latin1');
+    const expected: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      if ('<&>'.includes(text[i] as string)) expected.push(i);
+      if (text.startsWith('\xEF\xBF\xBE', i) || text.startsWith('\xEF\xBF\xBF', i))
+        expected.push(i);
+    }
+    expect(expected).toHaveLength(6);
+    expect(jsonByteSpecials(bytes)).toEqual(expected);
+    expect(jsonByteSpecials(Buffer.from('{"a":"\u00e9\uFFFD"}', 'utf8'))).toEqual([]);
   });
 });
