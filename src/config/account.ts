@@ -12,6 +12,7 @@ import { checkCustomEndpoint } from '../events-api/endpoint';
 import { checkProxyUrl } from './proxy-url';
 import { readConfStanza } from '../splunk/conf';
 import { readSecrets } from '../splunk/passwords';
+import { parseStoredJson } from './stored-json';
 import {
   effectiveNetwork,
   globalScope,
@@ -133,19 +134,13 @@ function readNetworkSettings(
 }
 
 function parseProxyCredentials(text: string): { username: string; password: string | undefined } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = proxySecretSchema.safeParse(value);
-  if (!parsed.success)
+  const parsed = parseStoredJson(text, proxySecretSchema);
+  if (parsed === undefined)
     throw new AddonError(
       'config',
       'the stored proxy credentials are not readable; save them again on the setup page',
     );
-  return { username: parsed.data.username, password: parsed.data.password };
+  return { username: parsed.username, password: parsed.password };
 }
 
 /** Retired proxy/CA keys still present in a .conf stanza, as `conf [stanza] key` for a warning. */

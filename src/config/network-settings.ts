@@ -10,6 +10,7 @@
  */
 import * as z from 'zod/mini';
 import { AddonError } from '../core/errors';
+import { parseStoredJson } from './stored-json';
 
 export const globalScope = '_global';
 
@@ -39,22 +40,16 @@ const networkSecretSchema = z.object({
 
 /** Reads a stored `network:` entry; an AddonError an admin can act on when it is not ours. */
 export function parseNetworkSecret(text: string, scope: string): NetworkSettings {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = networkSecretSchema.safeParse(value);
-  if (!parsed.success) {
+  const parsed = parseStoredJson(text, networkSecretSchema);
+  if (parsed === undefined) {
     throw new AddonError(
       'config',
       `the stored proxy and CA settings (${networkSecretUser(scope === globalScope ? undefined : scope)}) are not readable; save them again on the setup page's Proxy tab`,
     );
   }
   return {
-    proxyUrl: (parsed.data.proxy_url ?? '').trim(),
-    caBundlePath: (parsed.data.ca_bundle_path ?? '').trim(),
+    proxyUrl: (parsed.proxy_url ?? '').trim(),
+    caBundlePath: (parsed.ca_bundle_path ?? '').trim(),
   };
 }
 

@@ -247,12 +247,7 @@ describe('token pinning against a user who can edit inputs and confs', () => {
       });
       for (const feed of ['signinattempts', 'auditevents'] as const) bed.sim.addEvents(feed, 3);
       const before = ours();
-      const r = await runPackaged({
-        launcher: bed.launcher,
-        env: bed.env,
-        cwd: bed.splunkHome,
-        stdin: bed.inputXml('pinned', { account: 'pinned', max_run_seconds: '10' }),
-      });
+      const r = await bed.run('pinned', { account: 'pinned', max_run_seconds: '10' });
       expectCleanStderr(r);
       expect(r.byLevel.ERROR).toEqual([]);
       expect(r.byLevel.WARN).toContainEqual(
@@ -301,12 +296,7 @@ describe('token pinning against a user who can edit inputs and confs', () => {
     const proxy = await startInterceptingProxy(attacker.port);
     try {
       await saveNetwork(bed, 'pinned', { proxy_url: proxy.url, ca_bundle_path: bed.sim.caPath });
-      const r = await runPackaged({
-        launcher: bed.launcher,
-        env: bed.env,
-        cwd: bed.splunkHome,
-        stdin: bed.inputXml('pinned', { account: 'pinned', max_run_seconds: '10' }),
-      });
+      const r = await bed.run('pinned', { account: 'pinned', max_run_seconds: '10' });
       expectCleanStderr(r);
       expect(proxy.seen).toContain(bed.sim.host);
       expect(r.byLevel.ERROR.join('\n')).toMatch(/TLS verification of \S+ failed/);
