@@ -303,7 +303,7 @@ async function heldBackCheckpoints(
   guard: LeaseGuard | undefined,
 ): Promise<KvDocument[]> {
   if (!(store instanceof HoldBackCursorOnlySaves)) return [];
-  const held = store.takeHeld() as unknown as KvDocument[];
+  const held = store.takeHeld();
   if (held.length === 0 || !guard) return held;
   try {
     await guard.beforeCommit();

@@ -169,13 +169,13 @@ export async function loadAccount(
   );
   const proxyUrl = network.proxyUrl === undefined ? undefined : requireProxyUrl(network.proxyUrl);
   const proxySecret =
-    network.proxyScope === undefined
-      ? undefined
-      : secrets.get(proxySecretUser(network.proxyScope === globalScope ? undefined : name));
+    network.proxyScope === undefined ? undefined : secrets.get(proxySecretUser(network.proxyScope));
   const credentials = proxySecret === undefined ? undefined : parseProxyCredentials(proxySecret);
-  const conf = (await readConfStanza(splunkd, accountsConf, name)) ?? {};
-  const settings = (await readConfStanza(splunkd, settingsConf, 'proxy')) ?? {};
-  const general = (await readConfStanza(splunkd, settingsConf, 'general')) ?? {};
+  const [conf = {}, settings = {}, general = {}] = await Promise.all([
+    readConfStanza(splunkd, accountsConf, name),
+    readConfStanza(splunkd, settingsConf, 'proxy'),
+    readConfStanza(splunkd, settingsConf, 'general'),
+  ]);
   return {
     name,
     token,

@@ -225,9 +225,9 @@ export class HoldBackCursorOnlySaves implements CheckpointStore {
     this.known.set(checkpoint._key, checkpoint);
   }
 
-  /** The held-back checkpoints, for the run's last save; the list is emptied. */
-  takeHeld(): Checkpoint[] {
-    const held = [...this.held.values()];
+  /** The held-back checkpoints as KV documents, for the run's last save; the list is emptied. */
+  takeHeld(): KvDocument[] {
+    const held = [...this.held.values()].map((checkpoint) => ({ ...checkpoint }));
     this.held.clear();
     return held;
   }

@@ -2,8 +2,7 @@
  * --validate-arguments through the packaged launcher, as splunkd runs it on input create/edit:
  * each mistake gets its own admin-readable message and a non-zero exit; no stack traces.
  */
-import { buildValidationXml } from '../../support/splunkd-standin';
-import { runPackaged, startTestbed, type Testbed } from '../../support/harness';
+import { startTestbed, type Testbed } from '../../support/harness';
 import { parseXmlDocument } from '../../../src/splunk/xml-tree';
 
 describe('--validate-arguments', () => {
@@ -35,20 +34,7 @@ describe('--validate-arguments', () => {
   afterAll(() => bed.stop());
 
   async function validate(item: string, params: Record<string, string>) {
-    const stdin = buildValidationXml({
-      serverHost: 'h',
-      serverUri: bed.splunkd.url,
-      sessionKey: bed.splunkd.systemSessionKey,
-      checkpointDir: bed.checkpointDir,
-      itemName: item,
-      params,
-    });
-    const r = await runPackaged({
-      launcher: bed.launcher,
-      args: ['--validate-arguments'],
-      stdin,
-      env: bed.env,
-    });
+    const r = await bed.validate(item, params);
     expect(r.unprefixed).toEqual([]);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.stdout + r.stderr).not.toContain(goodToken);

@@ -8,8 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { feedIds } from '../../../src/core/feeds';
-import { buildValidationXml } from '../../support/splunkd-standin';
-import { runPackaged, startTestbed, type RunResult, type Testbed } from '../../support/harness';
+import { startTestbed, type RunResult, type Testbed } from '../../support/harness';
 import { parseXmlDocument } from '../../../src/splunk/xml-tree';
 import {
   expectAbsent,
@@ -490,19 +489,7 @@ describe('bad inputs after events were collected', () => {
   afterAll(() => bed.stop());
 
   async function validate(params: Record<string, string>): Promise<RunResult> {
-    const r = await runPackaged({
-      launcher: bed.launcher,
-      args: ['--validate-arguments'],
-      env: bed.env,
-      stdin: buildValidationXml({
-        serverHost: 'testbed-host',
-        serverUri: bed.splunkd.url,
-        sessionKey: bed.splunkd.systemSessionKey,
-        checkpointDir: bed.checkpointDir,
-        itemName: account,
-        params,
-      }),
-    });
+    const r = await bed.validate(account, params);
     expectCleanStderr(r);
     return r;
   }

@@ -10,8 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { FaultRule } from '../../support/events-api-sim';
-import { repoRoot, runPackaged, startTestbed, type Testbed } from '../../support/harness';
-import { buildValidationXml } from '../../support/splunkd-standin';
+import { repoRoot, startTestbed, type Testbed } from '../../support/harness';
 import { expectCleanStderr, ns, startLive, writeConf } from './support';
 
 /** The token and the parts of it that would identify it: payload, signature and slices of both. */
@@ -87,19 +86,7 @@ describe('canary token', () => {
   afterAll(() => bed.stop());
 
   async function validate(item: string, params: Record<string, string>) {
-    const r = await runPackaged({
-      launcher: bed.launcher,
-      args: ['--validate-arguments'],
-      env: bed.env,
-      stdin: buildValidationXml({
-        serverHost: 'testbed-host',
-        serverUri: bed.splunkd.url,
-        sessionKey: bed.splunkd.systemSessionKey,
-        checkpointDir: bed.checkpointDir,
-        itemName: item,
-        params,
-      }),
-    });
+    const r = await bed.validate(item, params);
     expectCleanStderr(r);
     printed.push([`validation ${item} stdout`, r.stdout], [`validation ${item} stderr`, r.stderr]);
     return r;

@@ -29,6 +29,7 @@ import {
 import { startEventsApiSimulator, type Simulator, type SimulatorOptions } from '../events-api-sim';
 import {
   buildInputDefinitionXml,
+  buildValidationXml,
   startSplunkd,
   type Splunkd,
   type SplunkdOptions,
@@ -122,6 +123,8 @@ export interface Testbed {
     params: Record<string, string>,
     options?: Partial<RunOptions>,
   ): Promise<RunResult>;
+  /** Runs the packaged `--validate-arguments` with the document splunkd sends when an input is saved. */
+  validate(item: string, params: Record<string, string>): Promise<RunResult>;
   /** Runs the input as another search-head cluster member would: its own host name and local disk. */
   runAs(
     member: string,
@@ -254,6 +257,22 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
         stdin: inputXml(name, params),
         cwd: splunkHome,
         ...runOptions,
+      });
+    },
+    validate(item, params) {
+      return runPackaged({
+        launcher,
+        args: ['--validate-arguments'],
+        env,
+        cwd: splunkHome,
+        stdin: buildValidationXml({
+          serverHost: 'testbed-host',
+          serverUri: splunkd.url,
+          sessionKey: splunkd.systemSessionKey,
+          checkpointDir,
+          itemName: item,
+          params,
+        }),
       });
     },
     runAs(member, name, params, runOptions = {}) {
