@@ -1,0 +1,62 @@
+import {
+  errorClassWording,
+  networkFailureKind,
+  networkWording,
+  rootErrorCode,
+  tlsErrorCodes,
+  wordingForClass,
+} from '../../../src/core/admin-wording';
+
+describe('admin wording', () => {
+  it('finds the innermost code on a cause chain, skipping undici’s generic socket code', () => {
+    const socket = Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' });
+    const wrapped = Object.assign(new Error('fetch failed', { cause: socket }), {
+      code: 'UND_ERR_SOCKET',
+    });
+    expect(rootErrorCode(wrapped)).toBe('ENOTFOUND');
+    expect(rootErrorCode(new Error('plain'))).toBeUndefined();
+  });
+
+  it('sorts codes into kinds an admin can act on', () => {
+    expect(networkFailureKind('ENOTFOUND')).toBe('dns');
+    expect(networkFailureKind('ECONNREFUSED')).toBe('refused');
+    expect(networkFailureKind('ERR_TLS_CERT_ALTNAME_INVALID')).toBe('tls');
+    expect(networkFailureKind('SELF_SIGNED_CERT_IN_CHAIN')).toBe('tls');
+    expect(networkFailureKind('UND_ERR_CONNECT_TIMEOUT')).toBe('timeout');
+    expect(networkFailureKind('EWHATEVER')).toBe('other');
+    expect(networkFailureKind(undefined)).toBe('other');
+  });
+
+  it('names the host and never echoes a raw code in its words', () => {
+    for (const kind of [
+      'dns',
+      'refused',
+      'reset',
+      'timeout',
+      'tls',
+      'proxy',
+      'unreachable',
+      'other',
+    ] as const) {
+      const words = networkWording(kind, 'events.1password.com');
+      expect(`${words.headline} ${words.action}`).not.toMatch(/\bE[A-Z]{3,}|UND_ERR|getaddrinfo/);
+      expect(words.action).toMatch(/events\.1password\.com/);
+    }
+  });
+
+  it('covers every TLS code the clients used to list apart', () => {
+    for (const code of [
+      'CERT_HAS_EXPIRED',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+    ]) {
+      expect(tlsErrorCodes.has(code)).toBe(true);
+    }
+  });
+
+  it('reads unknown or empty stored classes as internal', () => {
+    expect(wordingForClass('unauthorized').headline).toBe('Invalid or revoked token');
+    expect(wordingForClass('no_such_class')).toBe(errorClassWording.internal);
+    expect(wordingForClass(null)).toBe(errorClassWording.internal);
+  });
+});
