@@ -129,10 +129,10 @@ function setField(row: Row, name: string, value: FieldValue | undefined): void {
 const timeModifier = /(?:^|\s)(_index_earliest|_index_latest|earliest|latest)=("[^"]*"|\S+)/g;
 
 interface Window {
-  readonly earliest?: number;
-  readonly latest?: number;
-  readonly indexEarliest?: number;
-  readonly indexLatest?: number;
+  readonly earliest: number | undefined;
+  readonly latest: number | undefined;
+  readonly indexEarliest: number | undefined;
+  readonly indexLatest: number | undefined;
 }
 
 function baseWindow(text: string, input: PipelineInput): { rest: string; window: Window } {
