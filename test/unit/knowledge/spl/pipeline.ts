@@ -467,9 +467,14 @@ function runConvert(rows: readonly Row[], args: string): Row[] {
 }
 
 function runSort(rows: readonly Row[], args: string): Row[] {
-  const keys = fieldList(args)
-    .filter((word) => !/^\d+$/.test(word))
-    .map((word) => ({ descending: word.startsWith('-'), field: word.replace(/^[-+]/, '') }));
+  // `sort - a` and `sort -a` both sort a descending; a leading count (sort 0 …) is the limit.
+  const words = fieldList(args.replace(/(^|\s)([-+])\s+/g, '$1$2')).filter(
+    (word) => !/^\d+$/.test(word),
+  );
+  const keys = words.map((word) => ({
+    descending: word.startsWith('-'),
+    field: word.replace(/^[-+]/, ''),
+  }));
   return [...rows].sort((a, b) => {
     for (const { field, descending } of keys) {
       const order = compareText(String(a.get(field) ?? ''), String(b.get(field) ?? ''));
