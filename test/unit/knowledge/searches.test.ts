@@ -260,6 +260,34 @@ describe('saved searches', () => {
     },
   );
 
+  it('carry ES metadata whose drilldown refers only to defined macros and the risk fields a result has', () => {
+    for (const [name, stanza] of savedSearches) {
+      if (stanza.get('alert_type') === 'always') continue;
+      expect({ name, enabled: stanza.get('action.correlationsearch.enabled') }).toEqual({
+        name,
+        enabled: '1',
+      });
+      const annotations = JSON.parse(
+        stanza.get('action.correlationsearch.annotations') ?? '{}',
+      ) as {
+        mitre_attack?: string[];
+      };
+      expect(annotations.mitre_attack?.length).toBeGreaterThan(0);
+      const drilldown = stanza.get('action.notable.param.drilldown_search') ?? '';
+      for (const macro of macroCalls(drilldown)) expect(macroDefinitions.has(macro)).toBe(true);
+      const risk = JSON.parse(stanza.get('action.risk.param._risk') ?? '[]') as {
+        risk_object_field: string;
+      }[];
+      // The risk object must be a field the search's results carry.
+      for (const { risk_object_field: field } of risk)
+        expect({ name, field, inSearch: (stanza.get('search') ?? '').includes(field) }).toEqual({
+          name,
+          field,
+          inSearch: true,
+        });
+    }
+  });
+
   it('put every threshold of an alert into a macro', () => {
     for (const [name, stanza] of savedSearches) {
       for (const [, threshold] of (stanza.get('search') ?? '').matchAll(
