@@ -1,8 +1,9 @@
 // node tools/build/knowledge-objects.mjs --write | --check
 //
 // Generates the add-on's search-time knowledge objects from the mapping data in knowledge/:
-// default/props.conf, transforms.conf, eventtypes.conf, tags.conf, macros.conf, lookups/*.csv and
-// the generated tables in docs/knowledge-objects.md. `--write` regenerates them; `--check` exits 1
+// default/props.conf, transforms.conf, eventtypes.conf, tags.conf, macros.conf, lookups/*.csv,
+// default/savedsearches.conf (from knowledge/detections.json) and the generated tables in
+// docs/knowledge-objects.md. `--write` regenerates them; `--check` exits 1
 // when a committed file differs from what the data says (the build runs the check). Plain
 // JavaScript so Node 20 runs it without a compile step; no top-level side effects when imported.
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -37,7 +38,10 @@ export async function loadKnowledge(root) {
     const rows = Object.entries(raw).filter(([key]) => key !== '$comment');
     tables.set(file.slice(0, -'.json'.length), { comment: raw.$comment ?? '', rows });
   }
-  return { mapping, tables };
+  const { detections } = JSON.parse(
+    await readFile(path.join(root, 'knowledge', 'detections.json'), 'utf8'),
+  );
+  return { mapping, tables, detections };
 }
 
 /** SPL string literal (eval and search share the double-quote escaping rules). */
@@ -404,6 +408,124 @@ function renderMacros(mapping, tables) {
   );
 }
 
+// Splunk alert.severity (3 warning … 6 fatal) for each Enterprise Security severity.
+const alertSeverity = { informational: 2, low: 3, medium: 4, high: 5, critical: 6 };
+// The security domains Enterprise Security's Incident Review knows.
+const securityDomains = new Set(['access', 'endpoint', 'network', 'threat', 'identity', 'audit']);
+const techniqueId = /^T\d{4}(\.\d{3})?$/;
+const testFile = 'test/unit/knowledge/detections.test.ts';
+
+function validateDetections(mapping, detections) {
+  const names = new Set();
+  const macros = new Set(mapping.macros.map((macro) => macro.name));
+  const lookupFiles = new Set(mapping.lookups.map((lookup) => `lookups/${lookup.filename}`));
+  for (const detection of detections) {
+    const where = `detection "${detection.name}"`;
+    if (!detection.name.startsWith('1Password - '))
+      throw new KnowledgeError(`${where}: names start with "1Password - " (the nav collects them)`);
+    if (names.has(detection.name)) throw new KnowledgeError(`${where} defined twice`);
+    names.add(detection.name);
+    if (!Array.isArray(detection.search) || detection.search.some((line) => /\\n/.test(line)))
+      throw new KnowledgeError(`${where}: search must be a list of single lines`);
+    for (const item of detection.tuning) {
+      if (!macros.has(item) && !lookupFiles.has(item))
+        throw new KnowledgeError(`${where}: tuning names no macro or lookup file: ${item}`);
+    }
+    if (!detection.covers?.length) throw new KnowledgeError(`${where}: covers nothing`);
+    if (detection.kind === 'report') continue;
+    if (!(detection.severity in alertSeverity))
+      throw new KnowledgeError(`${where}: unknown severity ${detection.severity}`);
+    if (!securityDomains.has(detection.es?.domain))
+      throw new KnowledgeError(`${where}: unknown security domain ${detection.es?.domain}`);
+    if (!detection.mitre?.techniques?.length || !detection.mitre.tactics?.length)
+      throw new KnowledgeError(`${where}: needs ATT&CK tactics and techniques`);
+    for (const technique of detection.mitre.techniques) {
+      if (!techniqueId.test(technique))
+        throw new KnowledgeError(`${where}: bad ATT&CK technique id ${technique}`);
+    }
+    if (!detection.drilldown) throw new KnowledgeError(`${where}: needs a drilldown search`);
+  }
+}
+
+function renderSavedSearch(detection) {
+  const lines = [
+    `[${detection.name}]`,
+    `description = ${detection.description}`,
+    `search = ${detection.search.join(' \\\n')}`,
+    'disabled = 1',
+    'enableSched = 1',
+    `cron_schedule = ${detection.cron}`,
+    `dispatch.earliest_time = ${detection.earliest}`,
+    `dispatch.latest_time = ${detection.latest}`,
+  ];
+  if (detection.kind === 'report') {
+    lines.push('alert_type = always', 'alert.digest_mode = 1', 'alert.track = 0', 'actions =');
+  } else {
+    lines.push(
+      'alert_type = number of events',
+      'alert_comparator = greater than',
+      'alert_threshold = 0',
+      `alert.digest_mode = ${detection.digest ? 1 : 0}`,
+      `alert.severity = ${alertSeverity[detection.severity]}`,
+    );
+    if (detection.suppress) {
+      lines.push(
+        'alert.suppress = 1',
+        `alert.suppress.fields = ${detection.suppress.fields}`,
+        `alert.suppress.period = ${detection.suppress.period}`,
+      );
+    }
+    lines.push(
+      'alert.track = 1',
+      'actions =',
+      comment('Enterprise Security reads the rest; without ES these settings do nothing.'),
+      'action.correlationsearch.enabled = 1',
+      `action.correlationsearch.label = ${detection.name}`,
+      `action.correlationsearch.annotations = ${JSON.stringify({ mitre_attack: detection.mitre.techniques })}`,
+      'action.notable = 0',
+      `action.notable.param.rule_title = ${detection.name}`,
+      `action.notable.param.rule_description = ${detection.description}`,
+      `action.notable.param.security_domain = ${detection.es.domain}`,
+      `action.notable.param.severity = ${detection.severity}`,
+      'action.notable.param.drilldown_name = View the 1Password events',
+      `action.notable.param.drilldown_search = ${detection.drilldown}`,
+      'action.notable.param.drilldown_earliest_offset = $info_min_time$',
+      'action.notable.param.drilldown_latest_offset = $info_max_time$',
+    );
+    if (detection.es.risk.length > 0) {
+      const risk = detection.es.risk.map((entry) => ({
+        risk_object_field: entry.field,
+        risk_object_type: entry.type,
+        risk_score: entry.score,
+      }));
+      lines.push(
+        'action.risk = 0',
+        `action.risk.param._risk = ${JSON.stringify(risk)}`,
+        `action.risk.param._risk_message = ${detection.name}: ${detection.es.risk
+          .map((entry) => `$${entry.field}$`)
+          .join(', ')}`,
+      );
+    }
+  }
+  lines.push('request.ui_dispatch_app = TA-1password-events', 'request.ui_dispatch_view = search');
+  return lines.join('\n');
+}
+
+function renderSavedSearches(detections) {
+  const header = [
+    '# Detections and reports of TA-1password-events, all shipped disabled and without alert',
+    '# actions: enable them under Settings > Searches, reports, and alerts (or, with Enterprise',
+    '# Security, under Content Management, where they are correlation searches with their notable',
+    '# and risk settings filled in) and tune them through the macros and lookups named in each',
+    '# description (docs/knowledge-objects.md, "Detections").',
+    '#',
+    '# Detections about single events select them by index time (_index_earliest/_index_latest, or',
+    '# _indextime in the correlating ones) over a wide event-time range: events can reach Splunk',
+    '# long after they happened, and an event-time window would never see them.',
+  ];
+  return confText([header.join('\n'), ...detections.map(renderSavedSearch)]);
+}
+
 function csvCell(value) {
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -435,7 +557,61 @@ function tableRows(tables, id) {
   return table.rows;
 }
 
-function renderDocsBlock(mapping, tables) {
+function renderDetectionDocs(detections) {
+  const alerts = detections.filter((detection) => detection.kind !== 'report');
+  const code = (items) => items.map((item) => `\`${item}\``).join(', ');
+  const parts = ['### Detections', ''];
+  parts.push(
+    mdTable(
+      ['Detection', 'Intent', 'ATT&CK', 'ES: domain, severity, risk', 'Tune with', 'Proven by'],
+      alerts.map((detection) => [
+        `**${detection.name}**`,
+        detection.description,
+        `${detection.mitre.tactics.join(', ')}: ${detection.mitre.techniques.join(', ')}`,
+        `${detection.es.domain}, ${detection.severity}, ${
+          detection.es.risk
+            .map((entry) => `${entry.field} (${entry.type}) ${entry.score}`)
+            .join('; ') || 'no risk object'
+        }`,
+        detection.tuning.length ? code(detection.tuning) : 'nothing to tune',
+        `\`${testFile}\` › "${detection.name}"`,
+      ]),
+    ),
+    '',
+    'Reports (no alert, no ES metadata):',
+    '',
+    mdTable(
+      ['Report', 'What it shows', 'Proven by'],
+      detections
+        .filter((detection) => detection.kind === 'report')
+        .map((detection) => [
+          `**${detection.name}**`,
+          detection.description,
+          `\`${testFile}\` › "${detection.name}"`,
+        ]),
+    ),
+    '',
+    '### What each detection answers, and where its action names come from',
+    '',
+    mdTable(
+      ['Requirement', 'Detection', 'Action names from'],
+      detections.flatMap((detection) =>
+        detection.covers.map((requirement) => [
+          requirement
+            .replace(/^S: /, 'Sentinel rule: ')
+            .replace(/^seed: /, 'Seed: ')
+            .replace(/^new: /, 'New: '),
+          detection.name,
+          detection.actions,
+        ]),
+      ),
+    ),
+    '',
+  );
+  return parts;
+}
+
+function renderDocsBlock(mapping, tables, detections) {
   const parts = [docsBegin, ''];
   parts.push('### Sourcetypes and parsing', '');
   parts.push(
@@ -600,6 +776,7 @@ function renderDocsBlock(mapping, tables) {
       ]),
     ),
     '',
+    ...renderDetectionDocs(detections),
     docsEnd,
   );
   return parts.join('\n');
@@ -609,17 +786,19 @@ function renderDocsBlock(mapping, tables) {
  * Every generated file as relative path → content. The docs entry holds only the generated block;
  * it is spliced between the markers of docs/knowledge-objects.md.
  */
-export function renderKnowledgeObjects({ mapping, tables }) {
+export function renderKnowledgeObjects({ mapping, tables, detections }) {
   validateMapping(mapping);
+  validateDetections(mapping, detections);
   const files = new Map([
     ['default/props.conf', renderProps(mapping, tables)],
     ['default/transforms.conf', renderTransforms(mapping)],
     ['default/eventtypes.conf', renderEventtypes(mapping, tables)],
     ['default/tags.conf', renderTags(mapping)],
     ['default/macros.conf', renderMacros(mapping, tables)],
+    ['default/savedsearches.conf', renderSavedSearches(detections)],
   ]);
   for (const lookup of mapping.lookups) files.set(`lookups/${lookup.filename}`, renderCsv(lookup));
-  files.set(docsPath, renderDocsBlock(mapping, tables));
+  files.set(docsPath, renderDocsBlock(mapping, tables, detections));
   return files;
 }
 

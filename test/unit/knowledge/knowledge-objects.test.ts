@@ -16,6 +16,7 @@ const generated = [
   'default/eventtypes.conf',
   'default/tags.conf',
   'default/macros.conf',
+  'default/savedsearches.conf',
 ];
 
 function run(root: string, ...args: string[]): { status: number | null; out: string } {

@@ -133,9 +133,10 @@ describe('views', () => {
     expect(view.label).toBeTruthy();
   });
 
-  it('include an overview, sign-ins, item usage, audit and health dashboard with searches', () => {
+  it('include an overview, sign-ins, item usage, audit, health and detections dashboard with searches', () => {
     expect(dashboards.map(([file]) => file).sort()).toEqual([
       'onepassword_audit.xml',
+      'onepassword_detections.xml',
       'onepassword_health.xml',
       'onepassword_item_usage.xml',
       'onepassword_overview.xml',
@@ -155,6 +156,59 @@ describe('views', () => {
         }
       }
     }
+  });
+
+  it.each(dashboards.map(([file]) => file))(
+    '%s puts every search of events on the time picker',
+    (file) => {
+      const xml = readFileSync(path.join(viewsDir, file), 'utf8');
+      // Searches of their own (not post-processing a base search) that read events.
+      for (const [, body] of xml.matchAll(/<search(?![^>]*\bbase=)[^>]*>([\s\S]*?)<\/search>/g)) {
+        const query = /<query>([\s\S]*?)<\/query>/.exec(body as string)?.[1]?.trim() ?? '';
+        const readsState = /^(<!\[CDATA\[)?\| (inputlookup|rest) /.test(query);
+        if (readsState) continue;
+        expect({ file, query, body }).toEqual({
+          file,
+          query,
+          body: expect.stringContaining('<earliest>$time.earliest$</earliest>'),
+        });
+      }
+    },
+  );
+
+  it('answer the next question: drilldowns on every dashboard but health, base searches, both maps', () => {
+    const xml = (name: string): string => readFileSync(path.join(viewsDir, name), 'utf8');
+    for (const [file] of dashboards) {
+      if (file === 'onepassword_health.xml') continue;
+      expect({ file, drilldown: /<drilldown>\s*<(link|set) /.test(xml(file)) }).toEqual({
+        file,
+        drilldown: true,
+      });
+    }
+    for (const file of [
+      'onepassword_overview.xml',
+      'onepassword_signins.xml',
+      'onepassword_audit.xml',
+    ]) {
+      const view = views.get(file) as ParsedView;
+      expect(view.searches.some((entry) => entry.base !== undefined)).toBe(true);
+      const ids = [...xml(file).matchAll(/<search id="([^"]+)"/g)].map(([, id]) => id);
+      for (const entry of view.searches.filter((candidate) => candidate.base !== undefined))
+        expect(ids).toContain(entry.base);
+    }
+    const signins = xml('onepassword_signins.xml');
+    expect(signins).toMatch(/geom geo_countries featureIdField=country_name/);
+    expect(signins).toContain('<option name="mapping.type">choropleth</option>');
+    expect(signins).toContain('<option name="mapping.type">marker</option>');
+    // Drilldowns the issue asks for: user → sign-ins, item → usage, country → sign-ins, action → events.
+    expect(xml('onepassword_overview.xml')).toContain('onepassword_signins?form.user=$row.user|u$');
+    expect(xml('onepassword_item_usage.xml')).toContain(
+      '<set token="form.item">$row.object_id$</set>',
+    );
+    expect(signins).toContain('<set token="form.country">$click.value$</set>');
+    expect(xml('onepassword_audit.xml')).toContain(
+      '<set token="form.vendor_action">$row.vendor_action$</set>',
+    );
   });
 
   it('reject XML that is not well-formed', () => {
@@ -184,18 +238,11 @@ describe('navigation', () => {
 });
 
 describe('saved searches', () => {
-  it('cover the alerts and reports of the issue', () => {
-    expect(savedSearches.map(([name]) => name)).toEqual([
-      '1Password - Too many failed sign-ins per user',
-      '1Password - Too many failed sign-ins per source IP',
-      '1Password - Sign-in from a new country',
-      '1Password - Sign-in from a blocked country',
-      '1Password - Secret used by a departing user',
-      '1Password - Watched item used',
-      '1Password - Permission and access-control changes',
-      '1Password - Weekly adoption report',
-      '1Password - No events received',
-    ]);
+  it('are the detections of knowledge/detections.json, in its order', () => {
+    const data = JSON.parse(read('knowledge/detections.json')) as {
+      detections: { name: string }[];
+    };
+    expect(savedSearches.map(([name]) => name)).toEqual(data.detections.map(({ name }) => name));
   });
 
   it.each(savedSearches.map(([name, stanza]) => [name, stanza] as const))(
@@ -212,6 +259,34 @@ describe('saved searches', () => {
       expect(stanza.get('dispatch.earliest_time') ?? '').not.toMatch(/^rt/);
     },
   );
+
+  it('carry ES metadata whose drilldown refers only to defined macros and the risk fields a result has', () => {
+    for (const [name, stanza] of savedSearches) {
+      if (stanza.get('alert_type') === 'always') continue;
+      expect({ name, enabled: stanza.get('action.correlationsearch.enabled') }).toEqual({
+        name,
+        enabled: '1',
+      });
+      const annotations = JSON.parse(
+        stanza.get('action.correlationsearch.annotations') ?? '{}',
+      ) as {
+        mitre_attack?: string[];
+      };
+      expect(annotations.mitre_attack?.length).toBeGreaterThan(0);
+      const drilldown = stanza.get('action.notable.param.drilldown_search') ?? '';
+      for (const macro of macroCalls(drilldown)) expect(macroDefinitions.has(macro)).toBe(true);
+      const risk = JSON.parse(stanza.get('action.risk.param._risk') ?? '[]') as {
+        risk_object_field: string;
+      }[];
+      // The risk object must be a field the search's results carry.
+      for (const { risk_object_field: field } of risk)
+        expect({ name, field, inSearch: (stanza.get('search') ?? '').includes(field) }).toEqual({
+          name,
+          field,
+          inSearch: true,
+        });
+    }
+  });
 
   it('put every threshold of an alert into a macro', () => {
     for (const [name, stanza] of savedSearches) {
@@ -233,9 +308,9 @@ describe('every search of the app', () => {
       for (const name of lookupReferences(search))
         expect(transforms.has(name) || lookupFiles.has(name)).toBe(true);
       for (const name of sourcetypeReferences(search)) {
-        expect(sourcetypes.has(name) || name === '1password:insights:*' || name === 'splunkd').toBe(
-          true,
-        );
+        expect(
+          sourcetypes.has(name) || ['1password:insights:*', 'splunkd', 'scheduler'].includes(name),
+        ).toBe(true);
       }
     },
   );
@@ -251,7 +326,14 @@ describe('every search of the app', () => {
           search,
         );
       const health = /^\| inputlookup onepassword_health_lookup\b/.test(search);
-      expect(onepassword || internal || health).toBe(true);
+      // The Detections dashboard: this app's saved searches, their scheduler runs and fired alerts.
+      const detections =
+        /^\| rest \/servicesNS\/-\/TA-1password-events\/saved\/searches .*search="eai:acl.app=TA-1password-events"/.test(
+          search,
+        ) ||
+        /^index=_internal sourcetype=scheduler app="TA-1password-events" /.test(search) ||
+        /^index=_audit action="alert_fired" ss_app="TA-1password-events" /.test(search);
+      expect(onepassword || internal || health || detections).toBe(true);
     },
   );
 
@@ -281,7 +363,8 @@ describe('every search of the app', () => {
       applySearchTime(sample.event, knowledge, { jsonNull: 'absent', emptyString: 'absent' }),
     );
     const searchable = allSearches.filter(
-      ({ search }) => !search.trimStart().startsWith('|') && !search.startsWith('index=_internal'),
+      ({ search }) =>
+        !search.trimStart().startsWith('|') && !/^index=_(internal|audit)\b/.test(search),
     );
 
     it.each(searchable.map((entry) => [entry.where, entry.search, entry.tokens] as const))(

@@ -94,6 +94,19 @@ describe('eval expressions', () => {
     expect(evaluate('split(x, ",")', { x: 'a,b' })).toEqual(['a', 'b']);
   });
 
+  it('evaluates the time and number functions against the given now, in UTC', () => {
+    const now = Date.UTC(2026, 4, 2, 12, 7, 30) / 1000;
+    const at = (source: string): unknown => compileEval(source).evaluate(new Map(), { now });
+    expect(at('now()')).toBe(now);
+    expect(at('relative_time(now(), "-15m@m")')).toBe(Date.UTC(2026, 4, 2, 11, 52) / 1000);
+    expect(at('relative_time(now(), "@d")')).toBe(Date.UTC(2026, 4, 2) / 1000);
+    expect(at('relative_time(now(), "-1mon@mon")')).toBe(Date.UTC(2026, 3, 1) / 1000);
+    expect(at('relative_time(now(), "@w")')).toBe(Date.UTC(2026, 3, 26) / 1000);
+    expect(at('strftime(now(), "%F %T %Z")')).toBe('2026-05-02 12:07:30 UTC');
+    expect(at('round(2.345, 2)')).toBe(2.35);
+    expect(at('round(7.5)')).toBe(8);
+  });
+
   it('reads the pytest-splunk-addon validity dialect', () => {
     const validity = "if(action in ['success', 'failure'], action, null())";
     expect(evaluate(validity, { action: 'failure' })).toBe('failure');
@@ -111,7 +124,10 @@ describe('eval expressions', () => {
   it('rejects what Splunk rejects or this subset does not know', () => {
     expect(() => evaluate('if(x, "a", "b")', { x: 'text' })).toThrow(SplEvalError);
     expect(() => evaluate('case(true())')).toThrow(/pairs/);
-    expect(() => evaluate('strftime(_time, "%Y")')).toThrow(/not supported/);
+    expect(() => evaluate('sha256(_time)')).toThrow(/not supported/);
+    expect(() => evaluate('strftime(0, "%j")')).toThrow(/unsupported strftime/);
+    expect(() => evaluate('now()')).toThrow(/needs the search time/);
+    expect(() => evaluate('relative_time(0, "-1fortnight")')).toThrow(/unsupported/);
     expect(() => compileEval('"unterminated')).toThrow(/unterminated/);
     expect(() => compileEval('a ==')).toThrow(SplEvalError);
     expect(() => compileEval('a b')).toThrow(/unexpected "b"/);

@@ -25,6 +25,8 @@ export type MultivalueComparison = 'any' | 'first';
 
 export interface EvalOptions {
   readonly multivalueComparison?: MultivalueComparison;
+  /** The search's now() in epoch seconds; now() and relative_time() fail without it. */
+  readonly now?: number;
 }
 
 type Node =
@@ -319,7 +321,7 @@ export function compileEval(source: string): CompiledEval {
     source,
     fieldsRead,
     evaluate: (fields, options = {}) =>
-      new Interpreter(fields, options.multivalueComparison ?? 'any', source).run(ast),
+      new Interpreter(fields, options.multivalueComparison ?? 'any', source, options.now).run(ast),
   };
 }
 
@@ -353,10 +355,18 @@ class Interpreter {
     private readonly fields: Fields,
     private readonly mvComparison: MultivalueComparison,
     private readonly source: string,
+    private readonly now: number | undefined,
   ) {}
 
   private fail(message: string): never {
     throw new SplEvalError(`${message} in: ${this.source}`);
+  }
+
+  private number(node: Node, name: string): number | null {
+    const value = this.scalar(this.run(node), `${name}()`);
+    if (value === null) return null;
+    if (!isNumeric(value)) this.fail(`${name}() needs a number, got ${JSON.stringify(value)}`);
+    return Number(value);
   }
 
   run(node: Node): EvalValue {
@@ -665,8 +675,143 @@ class Interpreter {
         const parts = value.split(separator);
         return parts.length === 1 ? (parts[0] as string) : parts;
       }
+      case 'now':
+        this.arity(name, args, 0);
+        if (this.now === undefined) this.fail('now() needs the search time (EvalOptions.now)');
+        return this.now;
+      case 'relative_time': {
+        this.arity(name, args, 2);
+        const time = this.number(args[0] as Node, name);
+        const modifier = this.text(args[1] as Node, name);
+        if (time === null || modifier === null) return null;
+        return relativeTime(time, modifier);
+      }
+      case 'strftime': {
+        this.arity(name, args, 2);
+        const time = this.number(args[0] as Node, name);
+        const format = this.text(args[1] as Node, name);
+        if (time === null || format === null) return null;
+        return strftime(time, format);
+      }
+      case 'round': {
+        this.arity(name, args, 1, 2);
+        const value = this.number(args[0] as Node, name);
+        const digits = args[1] ? (this.number(args[1], name) ?? 0) : 0;
+        if (value === null) return null;
+        return Math.round(value * 10 ** digits) / 10 ** digits;
+      }
+      case 'floor':
+      case 'abs': {
+        this.arity(name, args, 1);
+        const value = this.number(args[0] as Node, name);
+        if (value === null) return null;
+        return name === 'floor' ? Math.floor(value) : Math.abs(value);
+      }
+      case 'mvjoin': {
+        this.arity(name, args, 2);
+        const value = this.run(args[0] as Node);
+        const separator = this.text(args[1] as Node, name);
+        if (value === null || separator === null) return null;
+        return typeof value === 'object' ? value.join(separator) : toText(value as string);
+      }
       default:
         return this.fail(`function ${name}() is not supported`);
     }
   }
+}
+
+const unitSeconds: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+const unitNames: Readonly<Record<string, string>> = {
+  s: 's',
+  sec: 's',
+  secs: 's',
+  second: 's',
+  seconds: 's',
+  m: 'm',
+  min: 'm',
+  mins: 'm',
+  minute: 'm',
+  minutes: 'm',
+  h: 'h',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+  d: 'd',
+  day: 'd',
+  days: 'd',
+  w: 'w',
+  week: 'w',
+  weeks: 'w',
+  mon: 'mon',
+  month: 'mon',
+  months: 'mon',
+};
+
+/** Snaps epoch seconds down to the start of a UTC unit (the tests run in UTC). */
+function snap(time: number, unit: string): number {
+  const date = new Date(time * 1000);
+  if (unit === 'mon') return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1) / 1000;
+  if (unit === 'w') {
+    const day = Math.floor(time / 86400) * 86400;
+    return day - date.getUTCDay() * 86400;
+  }
+  const size = unitSeconds[unit] as number;
+  return Math.floor(time / size) * size;
+}
+
+/**
+ * Splunk's relative time modifiers as relative_time() and earliest/latest take them:
+ * `now`, `[+-]<n><unit>` and an optional `@<unit>` snap, in UTC. Anything else fails loudly.
+ */
+export function relativeTime(now: number, modifier: string): number {
+  const text = modifier.trim();
+  if (text === 'now' || text === '') return now;
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  const match = /^(?:([+-])(\d*)([a-z]+))?(?:@([a-z]+))?$/.exec(text);
+  if (!match || (match[1] === undefined && match[4] === undefined)) {
+    throw new SplEvalError(`unsupported time modifier "${modifier}"`);
+  }
+  let time = now;
+  if (match[1] !== undefined) {
+    const unit = unitNames[match[3] as string];
+    if (!unit) throw new SplEvalError(`unsupported time unit in "${modifier}"`);
+    const count = Number(match[2] || '1') * (match[1] === '-' ? -1 : 1);
+    if (unit === 'mon') {
+      const date = new Date(time * 1000);
+      date.setUTCMonth(date.getUTCMonth() + count);
+      time = date.getTime() / 1000;
+    } else time += count * (unitSeconds[unit] as number);
+  }
+  if (match[4] !== undefined) {
+    const unit = unitNames[match[4]];
+    if (!unit) throw new SplEvalError(`unsupported snap unit in "${modifier}"`);
+    time = snap(time, unit);
+  }
+  return time;
+}
+
+/** strftime for the conversions the add-on's searches use, in UTC. */
+export function strftime(time: number, format: string): string {
+  const date = new Date(Math.floor(time) * 1000);
+  const pad = (value: number): string => String(value).padStart(2, '0');
+  const parts: Readonly<Record<string, string>> = {
+    Y: String(date.getUTCFullYear()),
+    m: pad(date.getUTCMonth() + 1),
+    d: pad(date.getUTCDate()),
+    H: pad(date.getUTCHours()),
+    M: pad(date.getUTCMinutes()),
+    S: pad(date.getUTCSeconds()),
+    Z: 'UTC',
+    z: '+0000',
+    '%': '%',
+  };
+  return format
+    .replace(/%F/g, '%Y-%m-%d')
+    .replace(/%T/g, '%H:%M:%S')
+    .replace(/%(.)/g, (whole, code: string) => {
+      const value = parts[code];
+      if (value === undefined) throw new SplEvalError(`unsupported strftime code ${whole}`);
+      return value;
+    });
 }
