@@ -36,8 +36,10 @@ import {
 } from './rest-paths';
 import { isStatus, SplunkdRequestError, type Entry, type SplunkdRest } from './splunkd-rest';
 import {
+  keepKnownFacts,
   parseAccountStatus,
   parseHealthDocs,
+  type TokenFacts,
   type AccountStatusDoc,
   type HealthDoc,
 } from './status-model';
@@ -293,8 +295,14 @@ export class SetupService {
    * validation (`--validate-arguments`), which reads the stored secret, calls introspect and
    * records the outcome in the account-status collection. The probe is always removed again.
    */
-  async liveCheck(account: string, feedsToCheck: readonly FeedId[]): Promise<LiveCheckResult> {
+  async liveCheck(
+    account: string,
+    feedsToCheck: readonly FeedId[],
+    tokenFacts?: TokenFacts,
+  ): Promise<LiveCheckResult> {
     const probe = probeStanzaName(account);
+    // The last known facts, kept if this check fails (the input then records only the error).
+    const previous = await this.accountStatus(account);
     const params = { name: probe, account, disabled: '1', feeds: feedsToCheck.join(',') };
     const startedAt = Date.now();
     let validationError: string | undefined;
@@ -324,7 +332,18 @@ export class SetupService {
       status !== undefined &&
       checkedAt !== undefined &&
       Number(checkedAt) * 1000 >= startedAt - 5_000;
-    const freshStatus = fresh ? status : undefined;
+    let freshStatus = fresh ? status : undefined;
+    if (freshStatus !== undefined) {
+      const kept = keepKnownFacts(freshStatus, previous, tokenFacts, new Date());
+      if (kept !== undefined) {
+        await this.rest.postJson(
+          kvDataEndpoint(accountStatusCollection, account),
+          kept,
+          appNamespace,
+        );
+        freshStatus = kept;
+      }
+    }
     let outcome: LiveCheckResult['outcome'] = 'no_status';
     if (validationError !== undefined || (freshStatus !== undefined && !isOk(freshStatus.ok)))
       outcome = 'failed';
