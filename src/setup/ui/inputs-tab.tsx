@@ -325,7 +325,7 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
         . It follows the indexes chosen here.
       </P>
       {macroError !== undefined && (
-        <Message type="warning">The index macro could not be read: {macroError}</Message>
+        <Message type="warning">The index macro could not be read. {macroError}</Message>
       )}
       {context.state.accounts.map((account) => (
         <InputCard key={account.name} context={context} account={account} onSaved={onSaved} />
