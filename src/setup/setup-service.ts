@@ -281,7 +281,10 @@ export class SetupService {
 
   /** Removes everything the page created for an account. Checkpoints stay (see docs/setup-page.md). */
   async deleteAccount(name: string): Promise<void> {
-    await this.deleteIfPresent(inputEndpoint(name));
+    const inputs = (await this.listInputs()).filter(
+      (i) => i.name === name || i.content['account'] === name,
+    );
+    for (const input of inputs) await this.deleteIfPresent(inputEndpoint(input.name));
     await this.deleteIfPresent(inputEndpoint(probeStanzaName(name)));
     await this.deleteSecret(accountSecretUser(name));
     await this.deleteSecret(proxySecretUser(name));
@@ -362,8 +365,12 @@ export class SetupService {
       await this.rest.post(inputsEndpoint, params, appNamespace);
       return;
     }
-    await this.rest.post(inputEndpoint(form.account), params, appNamespace);
-    if (previouslyEnabled !== form.enabled) await this.setInputEnabled(form.account, form.enabled);
+    await this.rest.post(inputEndpoint(form.name), params, appNamespace);
+    if (previouslyEnabled !== form.enabled) await this.setInputEnabled(form.name, form.enabled);
+  }
+
+  async deleteInput(name: string): Promise<void> {
+    await this.deleteIfPresent(inputEndpoint(name));
   }
 
   async setInputEnabled(name: string, enabled: boolean): Promise<void> {

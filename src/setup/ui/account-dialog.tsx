@@ -31,7 +31,7 @@ export function inputFeedsOf(
   context: SetupContextValue,
   account: string,
 ): ReturnType<typeof parseFeeds> {
-  const input = context.state.inputs.find((i) => i.name === account);
+  const input = context.state.inputs.find((i) => (i.content['account'] ?? i.name) === account);
   return input === undefined ? [] : parseFeeds(input.content['feeds']);
 }
 
