@@ -12,6 +12,7 @@ import {
   appId,
   hasChromium,
   nonAdmin,
+  docScreenshot,
   openBrowser,
   screenshot,
   signIn,
@@ -30,6 +31,30 @@ if (!hasChromium()) {
 
 async function text(page: Page, testId: string): Promise<string> {
   return ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
+}
+
+/**
+ * Table header labels cut short (ellipsis, clipped) and status badges wrapped onto two lines, as
+ * an admin would see them at the current width. Empty means everything reads whole.
+ */
+async function cutOrWrapped(page: Page, tableTestId: string): Promise<string[]> {
+  await page.getByTestId(tableTestId).waitFor();
+  return page.getByTestId(tableTestId).evaluate((table) => {
+    const problems: string[] = [];
+    for (const th of Array.from(table.querySelectorAll('th'))) {
+      for (const el of [th, ...Array.from(th.querySelectorAll('*'))]) {
+        if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible')
+          problems.push(`header cut: ${th.textContent ?? ''}`);
+      }
+    }
+    for (const badge of Array.from(table.querySelectorAll('.op-setup-badge'))) {
+      const range = document.createRange();
+      range.selectNodeContents(badge);
+      if (range.getClientRects().length > 1)
+        problems.push(`badge wrapped: ${badge.textContent ?? ''}`);
+    }
+    return problems;
+  });
 }
 
 async function openTab(page: Page, label: string): Promise<void> {
@@ -202,7 +227,10 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     expect(await text(page, 'status-scopes')).toBe('Sign-in attempts, Item usages, Audit events');
     expect(await text(page, 'status-expiry')).toBe('Never expires');
     expect(await text(page, 'status-account-uuid')).toBe(stack.sim.accountUuid);
+    expect(await text(page, 'saved-check-ok')).toContain('The account acme was saved');
+    await page.getByTestId('account-dialog').getByText('Edit account acme').waitFor();
     await screenshot(page, '05-add-account-live-check-ok');
+    await docScreenshot(page, 'account-dialog-checked');
     await page.getByTestId('account-cancel').click();
     await page.getByTestId('account-row-acme').waitFor();
     expect(
@@ -272,13 +300,13 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     cases.push({
       account: 'revoked-co',
       token: revoked,
-      words: /^Invalid or revoked token\. 1Password rejected the token/,
+      words: /Invalid or revoked token\. 1Password rejected the token\. Issue a new/,
       shot: '08-live-check-revoked',
     });
     cases.push({
       account: 'truncated-co',
       token: stack.sim.truncatedToken(stack.sim.issueToken()),
-      words: /^Token incomplete or wrong endpoint\. .*pasted incompletely/,
+      words: /Token incomplete or wrong endpoint\. .*pasted incompletely/,
       shot: '09-live-check-truncated',
     });
     for (const c of cases) {
@@ -292,6 +320,13 @@ describe('setup page on Splunk Enterprise (admin)', () => {
       const live = await liveOutcome(page);
       expect(live.outcome).toBe('failed');
       expect(live.text).toMatch(c.words);
+      // Said once, not twice.
+      expect(live.text.split('revoked').length).toBeLessThanOrEqual(2);
+      // Saved, and the dialog says so plainly; it now edits the saved account.
+      expect(await text(page, 'saved-check-failed')).toContain(
+        `The account ${c.account} was saved, but its connection check failed`,
+      );
+      await page.getByTestId('account-dialog').getByText(`Edit account ${c.account}`).waitFor();
       await screenshot(page, c.shot);
       await page.getByTestId('account-cancel').click();
       // Clean up through the page: delete the account again.
@@ -324,27 +359,55 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     await screenshot(page, '10-inputs-index-missing');
     await page.getByTestId('create-index').click();
     await page.getByTestId('index-missing-enterprise').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('inputs-empty').count()).toBe(1);
 
-    // globex's token lacks item usages: its checkbox is off and disabled.
-    const globexItem = page.getByTestId('feed-globex-itemusages');
+    // acme: "Create input" opens a dialog for the first account without an input.
+    await page.getByTestId('create-input').click();
+    const dialog = page.getByTestId('input-dialog');
+    await dialog.getByText('Create input').first().waitFor();
+    expect(await page.inputValue('#input-name')).toBe('acme');
+    // A bad interval is an error, shown as one, and never silently changed.
+    await page.fill('#input-interval', '5');
+    expect(await text(page, 'field-error-interval')).toBe(
+      'The interval is a whole number of seconds from 10 to 86400.',
+    );
+    expect(await page.getByTestId('input-save').isDisabled()).toBe(true);
+    expect(await page.inputValue('#input-interval')).toBe('5');
+    await page.fill('#input-interval', '120');
+    await page.getByTestId('field-error-interval').waitFor({ state: 'detached' });
+    await choose(page, 'input-start-mode', 'On a date');
+    const future = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const [fy, fm, fd] = future.split('-');
+    await page.fill('#input-start-date', `${fm}/${fd}/${fy}`);
+    await page.keyboard.press('Enter');
+    expect(await text(page, 'field-error-startDate')).toBe('The start date is in the future.');
+    const start = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    const [y, m, d] = start.split('-');
+    await page.fill('#input-start-date', `${m}/${d}/${y}`);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('field-error-startDate').waitFor({ state: 'detached' });
+    // Audit events get their own index; the other feeds keep the input's.
+    await choose(page, 'input-index-auditevents', 'main');
+    await screenshot(page, '11-input-dialog');
+    await docScreenshot(page, 'input-dialog');
+    await page.getByTestId('input-save').click();
+    await page.getByTestId('input-saved-acme').waitFor({ timeout: 90_000 });
+    await page.getByTestId('input-dialog').waitFor({ state: 'detached' });
+
+    // globex: its token lacks item usages, so that box is off and disabled; it goes to main.
+    await page.getByTestId('create-input').click();
+    expect(await page.inputValue('#input-name')).toBe('globex');
+    const globexItem = page.getByTestId('input-feed-itemusages');
     expect(await globexItem.getByRole('checkbox').getAttribute('aria-checked')).toBe('false');
     expect(await globexItem.getByRole('checkbox').isDisabled()).toBe(true);
     expect(await globexItem.textContent()).toContain('not in the token’s scopes');
-
-    await page.fill('#interval-acme', '120');
-    await choose(page, 'start-mode-acme', 'On a date');
-    const start = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
-    const [y, m, d] = start.split('-');
-    await page.fill('#start-date-acme', `${m}/${d}/${y}`);
-    await page.keyboard.press('Enter');
-    await screenshot(page, '11-inputs-two-accounts');
-    await page.getByTestId('save-input-acme').click();
-    await page.getByTestId('input-saved-acme').waitFor({ timeout: 90_000 });
-    // globex goes to main: the dashboards' macro must then cover both indexes.
-    await choose(page, 'index-globex', 'main');
-    await page.getByTestId('save-input-globex').click();
+    await choose(page, 'input-index', 'main');
+    await page.getByTestId('input-save').click();
     await page.getByTestId('input-saved-globex').waitFor({ timeout: 90_000 });
+    await page.getByTestId('input-row-globex').waitFor();
+    expect(await text(page, 'input-row-acme')).toContain('onepassword (audit events: main)');
     await screenshot(page, '12-inputs-saved');
+    await docScreenshot(page, 'inputs-table');
 
     const byName = new Map(stack.splunkd.inputs().map((i) => [i.name, i]));
     const acme = byName.get('acme');
@@ -354,6 +417,7 @@ describe('setup page on Splunk Enterprise (admin)', () => {
       account: 'acme',
       feeds: 'signinattempts,itemusages,auditevents',
       index: 'onepassword',
+      index_audit_events: 'main',
       interval: '120',
       start_time: `${start}T00:00:00Z`,
     });
@@ -373,6 +437,136 @@ describe('setup page on Splunk Enterprise (admin)', () => {
         true,
       );
     }
+  });
+
+  test('the inputs table: clone, toggle, delete and re-create', async () => {
+    // Clone: a copy under a new name, for an account still to pick; one input per account.
+    await page.getByTestId('input-clone-acme').click();
+    await page.getByTestId('input-dialog').getByText('Clone input acme').waitFor();
+    expect(await page.inputValue('#input-name')).toBe('acme_copy');
+    expect(await page.inputValue('#input-interval')).toBe('120');
+    await choose(page, 'input-account', 'acme');
+    expect(await text(page, 'field-error-account')).toBe(
+      'The account acme already has the input acme. One input per account: edit that one instead.',
+    );
+    expect(await page.getByTestId('input-save').isDisabled()).toBe(true);
+    await page.getByTestId('input-dialog').getByRole('button', { name: 'Cancel' }).click();
+
+    // Toggle: splunkd's disable and enable actions, straight from the table.
+    await page.getByTestId('input-toggle-globex').click();
+    // The label follows splunkd's state, re-read after the action.
+    await page.getByTestId('input-toggle-globex').getByText('Disabled').waitFor();
+    expect(stack.splunkd.inputs().find((i) => i.name === 'globex')?.disabled).toBe(true);
+    await page.getByTestId('input-toggle-globex').click();
+    await page.getByTestId('input-toggle-globex').getByText('Enabled').waitFor();
+    expect(stack.splunkd.inputs().find((i) => i.name === 'globex')?.disabled).toBe(false);
+
+    // Delete, after a confirmation; the macro follows.
+    await page.getByTestId('input-delete-globex').click();
+    await page.getByTestId('input-confirm-delete').click();
+    await page.getByTestId('input-deleted-globex').waitFor();
+    await page.getByTestId('input-row-globex').waitFor({ state: 'detached' });
+    expect(stack.splunkd.inputs().map((i) => i.name)).not.toContain('globex');
+    // acme still sends audit events to main.
+    expect(stack.splunkd.confText('macros', appId)).toMatch(
+      /definition = \(index=main OR index=onepassword\)/,
+    );
+
+    // Re-create globex's input for the tests that follow.
+    await page.getByTestId('create-input').click();
+    await choose(page, 'input-index', 'main');
+    await page.getByTestId('input-save').click();
+    await page.getByTestId('input-saved-globex').waitFor({ timeout: 90_000 });
+    expect(stack.splunkd.inputs().find((i) => i.name === 'globex')?.params).toMatchObject({
+      feeds: 'signinattempts,auditevents',
+      index: 'main',
+    });
+  });
+
+  test('the accounts list keeps the facts after a failed re-check; a token expiring in 20 days is flagged', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 20 * 86_400 + 3600;
+    const expiryDay = new Date(expiresAt * 1000).toISOString().slice(0, 10);
+    const token = stack.sim.issueToken({ exp: expiresAt });
+    await openTab(page, 'Accounts');
+    await page.getByTestId('add-account').click();
+    await page.fill('#account-name', 'soon-co');
+    await pasteToken(page, token);
+    await page.getByTestId('use-custom-endpoint').click();
+    await page.fill('#account-endpoint', stack.sim.url);
+    await page.getByTestId('account-save').click();
+    expect((await liveOutcome(page)).outcome).toBe('ok');
+    await page.getByTestId('account-cancel').click();
+    const row = page.getByTestId('account-row-soon-co');
+    await row.waitFor();
+    expect(await row.getByTestId('expiry-badge').textContent()).toBe('20 days left');
+    expect(await text(page, 'expiry-banner')).toContain(
+      `The token of soon-co expires in 20 days (${expiryDay}).`,
+    );
+    expect(await row.getByTestId('last-check').getAttribute('data-tone')).toBe('ok');
+
+    // The token is revoked: the re-check fails, and the row still tells what is known.
+    stack.sim.revokeToken(token);
+    await page.getByTestId('check-soon-co').click();
+    const result = page.getByTestId('check-result-soon-co');
+    expect((await liveOutcome(page, result)).outcome).toBe('failed');
+    await row.getByTestId('facts-as-of').waitFor();
+    expect(await row.getByTestId('row-region').textContent()).toContain('Custom endpoint');
+    expect(await row.getByTestId('row-scopes').textContent()).toBe(
+      'Sign-in attempts, Item usages, Audit events',
+    );
+    expect(await row.getByTestId('row-expiry').textContent()).toContain(`Expires ${expiryDay}`);
+    expect(await row.getByTestId('expiry-badge').textContent()).toBe('20 days left');
+    const lastCheck = row.getByTestId('last-check');
+    expect(await lastCheck.getAttribute('data-tone')).toBe('error');
+    expect(await lastCheck.textContent()).toMatch(
+      /Invalid or revoked token\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(\d+ s ago\)/,
+    );
+    expect(await cutOrWrapped(page, 'accounts-table')).toEqual([]);
+    await screenshot(page, '13a-accounts-after-failed-recheck');
+    await docScreenshot(page, 'accounts');
+    // Still true after a reload: the kept facts are stored, not only in the page.
+    await page.reload();
+    await page.getByTestId('account-row-soon-co').getByTestId('facts-as-of').waitFor();
+    expect(
+      await page.getByTestId('account-row-soon-co').getByTestId('row-expiry').textContent(),
+    ).toContain(`Expires ${expiryDay}`);
+    await page.getByTestId('delete-soon-co').click();
+    await page.getByTestId('confirm-delete').click();
+    await page.getByTestId('account-row-soon-co').waitFor({ state: 'detached' });
+    expectNoLeak(stack, browser, token);
+  });
+
+  test('failures read in plain words: DNS, and splunkd not answering (with Retry)', async () => {
+    // A custom endpoint whose name does not resolve: saved, check failed, said plainly.
+    await page.getByTestId('add-account').click();
+    await page.fill('#account-name', 'dns-co');
+    await pasteToken(page, stack.sim.issueToken());
+    await page.getByTestId('use-custom-endpoint').click();
+    await page.fill('#account-endpoint', 'https://events-gateway.invalid');
+    await page.getByTestId('account-save').click();
+    const live = await liveOutcome(page);
+    expect(live.outcome).toBe('failed');
+    expect(live.text).toContain('Cannot resolve events-gateway.invalid.');
+    expect(live.text).not.toMatch(/getaddrinfo/);
+    expect(await text(page, 'saved-check-failed')).toContain('dns-co was saved');
+    await screenshot(page, '13b-live-check-dns');
+    await page.getByTestId('account-cancel').click();
+    await page.getByTestId('delete-dns-co').click();
+    await page.getByTestId('confirm-delete').click();
+    await page.getByTestId('account-row-dns-co').waitFor({ state: 'detached' });
+
+    // Splunk Web does not answer while the page loads: plain words and a Retry that works.
+    await page.route('**/splunkd/__raw/**', (route) => route.abort('connectionrefused'));
+    await page.reload();
+    await page.getByTestId('load-failed').waitFor();
+    const failed = await text(page, 'load-failed');
+    expect(failed).toContain('Splunk did not answer.');
+    expect(failed).not.toContain('Failed to fetch');
+    await screenshot(page, '13c-load-failed');
+    await page.unroute('**/splunkd/__raw/**');
+    await page.getByTestId('load-retry').click();
+    await page.getByTestId('setup-page').waitFor();
+    await page.getByTestId('account-row-acme').waitFor();
   });
 
   test('a token without a scope the input collects is refused with its own message', async () => {
@@ -421,7 +615,25 @@ describe('setup page on Splunk Enterprise (admin)', () => {
       expect(await row.getByTestId('health-status').getAttribute('data-state')).toBe('ok');
     }
     expect(await page.getByTestId('health-row-globex__itemusages').count()).toBe(0);
+    expect(await page.getByTestId('health-dashboard-link').getAttribute('href')).toContain(
+      'onepassword_health',
+    );
+    expect(
+      decodeURIComponent((await page.getByTestId('health-log-link').getAttribute('href')) ?? ''),
+    ).toContain('component=ExecProcessor "onepassword_events"');
     await screenshot(page, '14-health-panel');
+    await docScreenshot(page, 'health-1366');
+    expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
+    await page.setViewportSize({ width: 800, height: 900 });
+    expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
+    await openTab(page, 'Accounts');
+    expect(await cutOrWrapped(page, 'accounts-table')).toEqual([]);
+    await openTab(page, 'Inputs');
+    expect(await cutOrWrapped(page, 'inputs-table')).toEqual([]);
+    await openTab(page, 'Health');
+    await docScreenshot(page, 'health-800');
+    await page.setViewportSize({ width: 1366, height: 900 });
+    expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
     expectNoLeak(stack, browser, acmeToken, [proxyPassword]);
     expectNoLeak(stack, browser, globexToken);
     for (const run of [acme, globex]) {
@@ -592,7 +804,7 @@ describe('setup page for a non-admin user, and on Splunk Cloud', () => {
     // No CA bundle is configured on this stack: the packaged input cannot verify the simulator.
     const live = await liveOutcome(page);
     expect(live.outcome).toBe('failed');
-    expect(live.text).toMatch(/^Certificate of localhost:\d+ not trusted\. .*CA certificate/);
+    expect(live.text).toMatch(/Certificate of localhost:\d+ not trusted\. .*CA certificate/);
     await screenshot(page, '20-live-check-unreachable');
     await page.getByTestId('account-cancel').click();
     await openTab(page, 'Inputs');
