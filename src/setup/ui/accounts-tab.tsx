@@ -132,50 +132,44 @@ export function AccountsTab({
                         : (view?.region ?? 'Not checked yet')}
                     </Table.Cell>
                     <Table.Cell>
-                      <span data-testid="masked-token">{maskedToken}</span>
+                      <span data-testid="masked-token" className="op-setup-nowrap">
+                        {maskedToken}
+                      </span>
                     </Table.Cell>
                     <Table.Cell data-testid="row-scopes">
                       {view?.scopeText ?? 'Not checked yet'}
                     </Table.Cell>
                     <Table.Cell data-testid="row-expiry">
-                      {view?.expiry ?? '—'}
-                      {view?.expired === true && (
-                        <>
-                          {' '}
+                      <div className="op-setup-cell">
+                        <div className="op-setup-nowrap">{view?.expiry ?? '—'}</div>
+                        {view?.expired === true && (
                           <span className="op-setup-badge op-setup-badge-error">expired</span>
-                        </>
-                      )}
-                      {view?.expiresInDays !== undefined && (
-                        <>
-                          {' '}
+                        )}
+                        {view?.expiresInDays !== undefined && (
                           <span
                             className="op-setup-badge op-setup-badge-late"
                             data-testid="expiry-badge"
                           >
                             {view.expiresInDays} days left
                           </span>
-                        </>
-                      )}
+                        )}
+                      </div>
                     </Table.Cell>
                     <Table.Cell data-testid="last-check" data-tone={view?.checkTone ?? 'never'}>
                       {view === undefined ? (
                         'Never'
                       ) : (
-                        <>
-                          <span className={`op-setup-text-${view.checkTone}`}>
+                        <div className="op-setup-cell">
+                          <div className={`op-setup-text-${view.checkTone}`}>
                             {view.ok ? '✓ OK' : `✗ ${view.errorHeadline ?? 'Failed'}`}
-                          </span>
-                          <br />
-                          <span className="op-setup-detail">{view.checkedText}</span>
+                          </div>
+                          <div className="op-setup-detail op-setup-nowrap">{view.checkedText}</div>
                           {view.factsAsOf !== undefined && (
-                            <>
-                              <br />
-                              <span className="op-setup-detail" data-testid="facts-as-of">
-                                Facts as of {formatUtc(view.factsAsOf)}
-                              </span>
-                            </>
+                            <div className="op-setup-detail" data-testid="facts-as-of">
+                              Facts as of {formatUtc(view.factsAsOf)}
+                            </div>
                           )}
-                        </>
+                        </div>
                       )}
                     </Table.Cell>
                     <Table.Cell>

@@ -94,49 +94,51 @@ export function HealthPanel({
         </P>
       )}
       {rows !== undefined && rows.length > 0 && (
-        <Table stripeRows data-testid="health-table" className="op-setup-table">
-          <Table.Head>
-            <Table.HeadCell>Account</Table.HeadCell>
-            <Table.HeadCell>Feed</Table.HeadCell>
-            <Table.HeadCell>Status</Table.HeadCell>
-            <Table.HeadCell>Why</Table.HeadCell>
-            <Table.HeadCell>Last run</Table.HeadCell>
-            <Table.HeadCell>Last event</Table.HeadCell>
-            <Table.HeadCell>Events 24 h</Table.HeadCell>
-            <Table.HeadCell>Token expiry</Table.HeadCell>
-            <Table.HeadCell>Last error</Table.HeadCell>
-          </Table.Head>
-          <Table.Body>
-            {rows.map((row) => (
-              <Table.Row key={row.key} data-testid={`health-row-${row.key}`}>
-                <Table.Cell>
-                  {row.account}
-                  {configured.has(row.account) ? '' : ' (account removed)'}
-                </Table.Cell>
-                <Table.Cell>{row.feedLabel}</Table.Cell>
-                <Table.Cell>
-                  <span
-                    className={`op-setup-badge op-setup-badge-${row.state}`}
-                    data-state={row.state}
-                    data-testid="health-status"
-                  >
-                    {row.status}
-                  </span>
-                </Table.Cell>
-                <Table.Cell data-testid="health-detail">{row.statusDetail}</Table.Cell>
-                <Table.Cell>{row.lastRun}</Table.Cell>
-                <Table.Cell>{row.lastEvent}</Table.Cell>
-                <Table.Cell>{row.events24h}</Table.Cell>
-                <Table.Cell>
-                  <span className={row.tokenExpiresSoon ? 'op-setup-text-warning' : undefined}>
-                    {row.tokenExpiry}
-                  </span>
-                </Table.Cell>
-                <Table.Cell>{row.lastError ?? '—'}</Table.Cell>
-              </Table.Row>
-            ))}
-          </Table.Body>
-        </Table>
+        <div className="op-setup-table-wrap">
+          <Table stripeRows data-testid="health-table" className="op-setup-table">
+            <Table.Head>
+              <Table.HeadCell>Account</Table.HeadCell>
+              <Table.HeadCell>Feed</Table.HeadCell>
+              <Table.HeadCell>Status</Table.HeadCell>
+              <Table.HeadCell>Why</Table.HeadCell>
+              <Table.HeadCell>Last run</Table.HeadCell>
+              <Table.HeadCell>Last event</Table.HeadCell>
+              <Table.HeadCell>Events 24 h</Table.HeadCell>
+              <Table.HeadCell>Token expiry</Table.HeadCell>
+              <Table.HeadCell>Last error</Table.HeadCell>
+            </Table.Head>
+            <Table.Body>
+              {rows.map((row) => (
+                <Table.Row key={row.key} data-testid={`health-row-${row.key}`}>
+                  <Table.Cell>
+                    {row.account}
+                    {configured.has(row.account) ? '' : ' (account removed)'}
+                  </Table.Cell>
+                  <Table.Cell>{row.feedLabel}</Table.Cell>
+                  <Table.Cell>
+                    <span
+                      className={`op-setup-badge op-setup-badge-${row.state}`}
+                      data-state={row.state}
+                      data-testid="health-status"
+                    >
+                      {row.status}
+                    </span>
+                  </Table.Cell>
+                  <Table.Cell data-testid="health-detail">{row.statusDetail}</Table.Cell>
+                  <Table.Cell>{row.lastRun}</Table.Cell>
+                  <Table.Cell>{row.lastEvent}</Table.Cell>
+                  <Table.Cell>{row.events24h}</Table.Cell>
+                  <Table.Cell>
+                    <span className={row.tokenExpiresSoon ? 'op-setup-text-warning' : undefined}>
+                      {row.tokenExpiry}
+                    </span>
+                  </Table.Cell>
+                  <Table.Cell>{row.lastError ?? '—'}</Table.Cell>
+                </Table.Row>
+              ))}
+            </Table.Body>
+          </Table>
+        </div>
       )}
     </div>
   );

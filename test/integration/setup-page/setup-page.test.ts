@@ -42,15 +42,20 @@ async function cutOrWrapped(page: Page, tableTestId: string): Promise<string[]> 
   return page.getByTestId(tableTestId).evaluate((table) => {
     const problems: string[] = [];
     for (const th of Array.from(table.querySelectorAll('th'))) {
-      for (const el of [th, ...Array.from(th.querySelectorAll('*'))]) {
-        if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible')
-          problems.push(`header cut: ${th.textContent ?? ''}`);
-      }
+      // The label's own width against its cell (text spilling over is hidden by the next cell)…
+      const label = document.createRange();
+      label.selectNodeContents(th);
+      const cut = label.getBoundingClientRect().width > th.clientWidth + 1;
+      // …and any ellipsis or clipping inside the cell.
+      const clipped = Array.from(th.querySelectorAll('*')).some(
+        (el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible',
+      );
+      if (cut || clipped) problems.push(`header cut: ${th.textContent ?? ''}`);
     }
     for (const badge of Array.from(table.querySelectorAll('.op-setup-badge'))) {
-      const range = document.createRange();
-      range.selectNodeContents(badge);
-      if (range.getClientRects().length > 1)
+      // One line of text is about 1.4 font sizes tall (plus the padding); two lines are more.
+      const fontSize = parseFloat(getComputedStyle(badge).fontSize);
+      if (badge.getBoundingClientRect().height > fontSize * 2.2)
         problems.push(`badge wrapped: ${badge.textContent ?? ''}`);
     }
     return problems;
