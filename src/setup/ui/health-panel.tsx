@@ -124,7 +124,9 @@ export function HealthPanel({
                       {row.status}
                     </span>
                   </Table.Cell>
-                  <Table.Cell data-testid="health-detail">{row.statusDetail}</Table.Cell>
+                  <Table.Cell data-testid="health-detail">
+                    <div className="op-setup-why">{row.statusDetail}</div>
+                  </Table.Cell>
                   <Table.Cell>{row.lastRun}</Table.Cell>
                   <Table.Cell>{row.lastEvent}</Table.Cell>
                   <Table.Cell>{row.events24h}</Table.Cell>
