@@ -356,7 +356,7 @@ export function healthRows(
         state = eventsRun === 0 ? 'quiet' : 'ok';
         detail =
           eventsRun === 0
-            ? `Collecting; no new events${lastEventAt ? ` since ${formatAgo(lastEventAt, now)}` : ' yet'}.`
+            ? `Collecting; nothing new${lastEventAt ? `, last event ${formatAgo(lastEventAt, now)}` : ' yet'}.`
             : `Collecting; ${eventsRun === undefined ? 'events' : `${eventsRun.toLocaleString('en-US')} events`} in the last run.`;
       } else {
         state = 'unknown';

@@ -627,7 +627,6 @@ describe('setup page on Splunk Enterprise (admin)', () => {
       decodeURIComponent((await page.getByTestId('health-log-link').getAttribute('href')) ?? ''),
     ).toContain('component=ExecProcessor "onepassword_events"');
     await screenshot(page, '14-health-panel');
-    await docScreenshot(page, 'health-1366');
     expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
     await page.setViewportSize({ width: 800, height: 900 });
     expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
@@ -644,6 +643,107 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     for (const run of [acme, globex]) {
       expect(run.stderr).not.toContain(acmeToken.split('.')[2] ?? acmeToken);
     }
+  });
+
+  test('health tells quiet from late from error at a glance', async () => {
+    // Health documents as the input writes them after runs that were quiet, stopped or failed
+    // (written through Splunk Web like any KV write; the runs above only produced OK rows).
+    const nowS = Math.floor(Date.now() / 1000);
+    const base = { status: 'ok', last_success: nowS - 30, events_24h: 0, last_error: null };
+    const docs = [
+      {
+        ...base,
+        _key: 'acme__auditevents',
+        account: 'acme',
+        feed: 'auditevents',
+        last_run_start: nowS - 40,
+        last_run_end: nowS - 30,
+        last_event_time: nowS - 25 * 3600,
+        lag_seconds: 25 * 3600,
+        events_last_run: 0,
+      },
+      {
+        ...base,
+        _key: 'acme__itemusages',
+        account: 'acme',
+        feed: 'itemusages',
+        last_run_start: nowS - 2 * 3600 - 10,
+        last_run_end: nowS - 2 * 3600,
+        last_success: nowS - 2 * 3600,
+        last_event_time: nowS - 3 * 3600,
+        events_last_run: 4,
+      },
+      {
+        ...base,
+        _key: 'globex__signinattempts',
+        account: 'globex',
+        feed: 'signinattempts',
+        status: 'error',
+        last_run_start: nowS - 40,
+        last_run_end: nowS - 30,
+        last_success: nowS - 3600,
+        last_event_time: nowS - 3600,
+        events_last_run: 0,
+        last_error: 'HTTP 401 from the Events API',
+        last_error_class: 'unauthorized',
+        last_error_time: nowS - 30,
+      },
+    ];
+    const status = await page.evaluate(async (body) => {
+      const csrf = /splunkweb_csrf_token_8000=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      const response = await fetch(
+        '/en-US/splunkd/__raw/servicesNS/nobody/TA-1password-events/storage/collections/data/onepassword_health/batch_save?output_mode=json',
+        {
+          method: 'POST',
+          credentials: 'include',
+          headers: { 'X-Splunk-Form-Key': csrf, 'Content-Type': 'application/json' },
+          body,
+        },
+      );
+      return response.status;
+    }, JSON.stringify(docs));
+    expect(status).toBe(200);
+    await openTab(page, 'Health');
+    await page.getByTestId('health-refresh').click();
+    const state = async (key: string): Promise<[string, string, string]> => {
+      const row = page.getByTestId(`health-row-${key}`);
+      return [
+        (await row.getByTestId('health-status').getAttribute('data-state')) ?? '',
+        (await row.getByTestId('health-status').textContent()) ?? '',
+        (await row.getByTestId('health-detail').textContent()) ?? '',
+      ];
+    };
+    await page
+      .getByTestId('health-row-acme__itemusages')
+      .getByText('Late', { exact: true })
+      .waitFor();
+    expect(await state('acme__auditevents')).toEqual([
+      'quiet',
+      'Quiet',
+      'Collecting; nothing new, last event 25 h 0 min ago.',
+    ]);
+    // acme runs every 120 s: two hours without a run is late.
+    expect(await state('acme__itemusages')).toEqual([
+      'late',
+      'Late',
+      'No run for 2 h 0 min (every 2 min expected).',
+    ]);
+    expect(await state('globex__signinattempts')).toEqual([
+      'error',
+      'Error',
+      'Last run failed: Invalid or revoked token.',
+    ]);
+    expect(await state('acme__signinattempts')).toEqual([
+      'ok',
+      'OK',
+      expect.stringMatching(/^Collecting; \d+ events in the last run\.$/),
+    ]);
+    expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
+    await screenshot(page, '14b-health-states');
+    await docScreenshot(page, 'health-1366');
+    await page.setViewportSize({ width: 800, height: 900 });
+    expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
+    await page.setViewportSize({ width: 1366, height: 900 });
   });
 
   test('editing (new token, per-account proxy credentials) and deleting an account', async () => {

@@ -251,7 +251,7 @@ describe('healthRows', () => {
     });
     const [row] = healthRows([quiet], now, new Map([['a', 60]]));
     expect(row?.state).toBe('quiet');
-    expect(row?.statusDetail).toBe('Collecting; no new events since 25 h 0 min ago.');
+    expect(row?.statusDetail).toBe('Collecting; nothing new, last event 25 h 0 min ago.');
   });
 
   it('runs missing or failing for three intervals (15 min at least) are late', () => {
