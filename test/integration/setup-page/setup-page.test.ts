@@ -572,6 +572,27 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     await page.getByTestId('load-retry').click();
     await page.getByTestId('setup-page').waitFor();
     await page.getByTestId('account-row-acme').waitFor();
+
+    // splunkd answers 503 (KV store starting): its status in words, and a Retry on the tab.
+    const health = '**/storage/collections/data/onepassword_health**';
+    await page.route(health, (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ messages: [{ type: 'ERROR', text: 'KV Store is initializing' }] }),
+      }),
+    );
+    await openTab(page, 'Health');
+    const healthError = await text(page, 'health-error');
+    expect(healthError).toContain(
+      'splunkd is starting or busy. splunkd (or its KV store) is not ready yet.',
+    );
+    expect(healthError).toContain('(KV Store is initializing)');
+    await screenshot(page, '13d-health-503');
+    await page.unroute(health);
+    await page.getByTestId('health-error').getByRole('button', { name: 'Retry' }).click();
+    await page.getByTestId('health-error').waitFor({ state: 'detached' });
+    await openTab(page, 'Accounts');
   });
 
   test('a token without a scope the input collects is refused with its own message', async () => {
