@@ -14,6 +14,7 @@ import {
   defaultLogLevel,
   defaultMaxRunSeconds,
   defaultStartTime,
+  feedIndexParams,
 } from './input-params';
 import type { ParamValue } from '../splunk/input-definition';
 
@@ -30,6 +31,8 @@ export interface InputConfig {
   /** False when the stanza leaves log_level empty: the global [logging] level then applies. */
   readonly logLevelExplicit: boolean;
   readonly index: string;
+  /** Index per feed: its `index_<feed>` override, else the input's index. */
+  readonly feedIndexes: Readonly<Record<FeedId, string>>;
   readonly host: string;
   readonly disabled: boolean;
   /** splunkd's `interval` for this stanza, in seconds (cron schedules count as 60). */
@@ -76,6 +79,20 @@ function wholeNumber(name: string, fallback: number, min: number, max: number) {
   });
 }
 
+/** An index name; `fallback` '' lets the parameter stay empty (a per-feed override not set). */
+function indexParam(name: string, fallback: string) {
+  return param((value) => {
+    const index = orDefault(value, fallback);
+    if (index === '') return { value: '' };
+    // Splunk index names: lower-case letters, digits, _ and -, not starting with _ or - (internal).
+    return /^[a-z0-9][a-z0-9_-]{0,79}$/.test(index)
+      ? { value: index }
+      : {
+          problem: `${name} "${index.slice(0, 40)}" is not a valid Splunk index name`,
+        };
+  });
+}
+
 const paramsSchema = z.object({
   account: param((value) => {
     const account = (value ?? '').trim();
@@ -112,13 +129,10 @@ const paramsSchema = z.object({
         };
   }),
   start_time: z.optional(z.string()),
-  index: param((value) => {
-    const index = orDefault(value, defaultIndex);
-    // Splunk index names: lower-case letters, digits, _ and -, not starting with _ or - (internal).
-    return /^[a-z0-9][a-z0-9_-]{0,79}$/.test(index)
-      ? { value: index }
-      : { problem: `index "${index.slice(0, 40)}" is not a valid Splunk index name` };
-  }),
+  index: indexParam('index', defaultIndex),
+  [feedIndexParams.signinattempts]: indexParam(feedIndexParams.signinattempts, ''),
+  [feedIndexParams.itemusages]: indexParam(feedIndexParams.itemusages, ''),
+  [feedIndexParams.auditevents]: indexParam(feedIndexParams.auditevents, ''),
   host: z.optional(z.string()),
   disabled: z.optional(z.string()),
 });
@@ -162,6 +176,9 @@ export function parseInputConfig(
     logLevel: data.log_level,
     logLevelExplicit: (flat['log_level'] ?? '').trim() !== '',
     index: data.index,
+    feedIndexes: Object.fromEntries(
+      feedIds.map((feed) => [feed, data[feedIndexParams[feed]] || data.index]),
+    ) as Record<FeedId, string>,
     host: (data.host ?? '').trim() || serverHost,
     disabled: isTrue(data.disabled),
     intervalSeconds: intervalSecondsOf(flat['interval']),

@@ -19,6 +19,21 @@ export const defaultLogLevel = 'INFO';
 export const defaultIndex = 'onepassword';
 export const defaultInterval = 60;
 
+/** Per-feed index overrides: the stanza parameter for each feed (empty = the input's index). */
+export const feedIndexParams = {
+  signinattempts: 'index_signin_attempts',
+  itemusages: 'index_item_usages',
+  auditevents: 'index_audit_events',
+} as const;
+
+const feedIndexParam = (name: string, label: string): InputParam => ({
+  name,
+  title: `Index for ${label}`,
+  description: `Index for the ${label.toLowerCase()} feed when it differs from the input's index. Empty: the input's index.`,
+  dataType: 'string',
+  requiredOnCreate: false,
+});
+
 export const inputParams: readonly InputParam[] = [
   {
     name: 'account',
@@ -71,4 +86,7 @@ export const inputParams: readonly InputParam[] = [
     dataType: 'string',
     requiredOnCreate: false,
   },
+  feedIndexParam(feedIndexParams.signinattempts, 'Sign-in attempts'),
+  feedIndexParam(feedIndexParams.itemusages, 'Item usages'),
+  feedIndexParam(feedIndexParams.auditevents, 'Audit events'),
 ];

@@ -205,3 +205,65 @@ export function wordingForClass(errorClass: string | null | undefined): AdminWor
     (errorClassWording as Record<string, AdminWording>)[errorClass] ?? errorClassWording.internal
   );
 }
+
+/** Finds a known network or TLS error code inside a message (e.g. "getaddrinfo ENOTFOUND host"). */
+export function networkCodeInText(text: string): string | undefined {
+  const words = text.match(/\b[A-Z][A-Z0-9_]{3,}\b/g) ?? [];
+  return words.find((word) => tlsErrorCodes.has(word) || word in kindByCode);
+}
+
+/**
+ * Words for splunkd's answer to the setup page (through Splunk Web's proxy): `unreachable` when
+ * the browser got no answer at all, else the HTTP status splunkd or Splunk Web answered.
+ */
+export function splunkdWording(failure: 'unreachable' | number): AdminWording {
+  if (failure === 'unreachable') {
+    return {
+      headline: 'Splunk did not answer',
+      action:
+        'The browser got no answer from Splunk Web or splunkd. Check that Splunk is running and this page’s network connection, then press Retry.',
+    };
+  }
+  if (failure === 401) {
+    return {
+      headline: 'Your Splunk session ended',
+      action: 'Sign in to Splunk again, then press Retry.',
+    };
+  }
+  if (failure === 403) {
+    return {
+      headline: 'Permission denied by splunkd',
+      action:
+        'Your role lacks a capability this action needs (admin_all_objects, edit_storage_passwords). Ask a Splunk administrator.',
+    };
+  }
+  if (failure === 404) {
+    return {
+      headline: 'Not found on splunkd',
+      action:
+        'splunkd does not know this object; it may have been removed meanwhile. Press Retry to reload.',
+    };
+  }
+  if (failure === 409) {
+    return {
+      headline: 'Already exists',
+      action: 'An object with this name already exists on splunkd. Pick another name.',
+    };
+  }
+  if (failure === 503) {
+    return {
+      headline: 'splunkd is starting or busy',
+      action: 'splunkd (or its KV store) is not ready yet. Wait a minute, then press Retry.',
+    };
+  }
+  if (failure >= 500) {
+    return {
+      headline: `splunkd failed (HTTP ${failure})`,
+      action: 'splunkd had an internal failure; look at splunkd.log, then press Retry.',
+    };
+  }
+  return {
+    headline: `splunkd refused the request (HTTP ${failure})`,
+    action: 'The message from splunkd says why; fix what it names and try again.',
+  };
+}

@@ -57,6 +57,8 @@ export interface AccountContext {
   /** Feeds this account's input collects today, if it has an input. */
   readonly inputFeeds: readonly FeedId[];
   readonly now: Date;
+  /** The custom endpoint the stored token goes to, when known (editing an existing account). */
+  readonly storedEndpoint?: string | undefined;
 }
 
 export type AccountField = 'name' | 'token' | 'customEndpoint';
@@ -124,7 +126,12 @@ export function checkToken(
     });
   } catch (error) {
     const message = error instanceof AddonError ? error.message : String(error);
-    return { state: 'problem', problem: 'endpoint', message };
+    // Point at the control that fixes it (the shared message cannot know the page's layout).
+    const pointer =
+      options.customEndpoint === undefined
+        ? ' If this host is your own gateway, tick “Send the token to a custom https endpoint” below and enter its URL.'
+        : '';
+    return { state: 'problem', problem: 'endpoint', message: `${message}${pointer}` };
   }
   const notes: string[] = [];
   if (claims.expiresAt !== undefined) {
@@ -143,6 +150,13 @@ export function checkToken(
   return { state: 'ok', claims, endpoint, notes };
 }
 
+/** The stored custom endpoint, as far as the last check recorded where the token went. */
+export function storedEndpointOf(host: string | null | undefined): string | undefined {
+  if (host === null || host === undefined || host === '' || isOfficialHost(host)) return undefined;
+  const checked = checkCustomEndpoint(`https://${host}`);
+  return checked.ok ? checked.origin : undefined;
+}
+
 export function validateAccountForm(form: AccountForm, context: AccountContext): AccountValidation {
   const errors: Partial<Record<AccountField, string>> = {};
   const nameProblem = checkAccountName(form.name, context);
@@ -153,10 +167,14 @@ export function validateAccountForm(form: AccountForm, context: AccountContext):
     const checked = checkCustomEndpoint(form.customEndpoint);
     if (!checked.ok) errors.customEndpoint = checked.problem;
     else customEndpoint = checked.origin;
-    if (form.token.trim() === '') {
+    if (form.token.trim() === '' && customEndpoint !== context.storedEndpoint) {
       // The endpoint lives inside the secret, beside the token: moving a token needs the token.
       errors.token = 'Paste the token again to send it to a custom endpoint.';
     }
+  }
+
+  if (!form.useCustomEndpoint && context.storedEndpoint !== undefined && form.token.trim() === '') {
+    errors.token = 'Paste the token again to send it to 1Password instead of the custom endpoint.';
   }
 
   const tokenCheck = checkToken(form.token, {

@@ -7,8 +7,10 @@ import {
   defaultInterval,
   defaultLogLevel,
   defaultStartTime,
+  feedIndexParams,
   inputParams,
 } from '../config/input-params';
+import { accountNamePattern } from './account-model';
 import { feedIds, isFeedId, type FeedId } from '../core/feeds';
 import { featureList } from './account-model';
 
@@ -24,11 +26,16 @@ export const retentionDays = 120;
 export type StartMode = 'default' | 'date' | 'custom';
 
 export interface InputForm {
+  /** The stanza name (onepassword_events://<name>); the account's name unless chosen otherwise. */
+  readonly name: string;
   readonly account: string;
   readonly exists: boolean;
   readonly enabled: boolean;
   readonly feeds: readonly FeedId[];
   readonly index: string;
+  /** Per-feed index overrides; '' = the input's index. */
+  readonly feedIndexes: Readonly<Record<FeedId, string>>;
+  /** As typed: a whole number of seconds once valid (never silently changed). */
   readonly interval: number;
   readonly startMode: StartMode;
   /** YYYY-MM-DD when startMode is `date`. */
@@ -62,14 +69,22 @@ function isTrue(value: unknown): boolean {
 
 const datePattern = /^(\d{4}-\d{2}-\d{2})T00:00:00(?:\.000)?Z$/;
 
+const noFeedIndexes: Readonly<Record<FeedId, string>> = {
+  signinattempts: '',
+  itemusages: '',
+  auditevents: '',
+};
+
 /** A new, not yet saved input for an account: every feed the token grants, the default index. */
 export function newInputForm(account: string, scopes: readonly FeedId[] | undefined): InputForm {
   return {
+    name: account,
     account,
     exists: false,
     enabled: true,
     feeds: scopes === undefined ? [...feedIds] : feedIds.filter((id) => scopes.includes(id)),
     index: defaultIndex,
+    feedIndexes: noFeedIndexes,
     interval: defaultInterval,
     startMode: 'default',
     startDate: '',
@@ -78,14 +93,24 @@ export function newInputForm(account: string, scopes: readonly FeedId[] | undefi
   };
 }
 
-/** Reads a stanza's `content` as splunkd returns it (every value a string, booleans as 0/1 or true/false). */
-export function inputFormFromStanza(account: string, content: Record<string, unknown>): InputForm {
+/**
+ * Reads a stanza's `content` as splunkd returns it (every value a string, booleans as 0/1 or
+ * true/false). `name` is the stanza name; its account is the `account` parameter.
+ */
+export function inputFormFromStanza(name: string, content: Record<string, unknown>): InputForm {
+  const account =
+    typeof content['account'] === 'string' && content['account'] !== '' ? content['account'] : name;
+  const feedIndex = (feed: FeedId): string => {
+    const value = content[feedIndexParams[feed]];
+    return typeof value === 'string' ? value.trim() : '';
+  };
   const rawStart = typeof content['start_time'] === 'string' ? content['start_time'].trim() : '';
   const dateMatch = datePattern.exec(rawStart);
   const interval = Number(content['interval']);
   const level =
     typeof content['log_level'] === 'string' ? content['log_level'].trim().toUpperCase() : '';
   return {
+    name,
     account,
     exists: true,
     enabled: !isTrue(content['disabled']),
@@ -94,6 +119,11 @@ export function inputFormFromStanza(account: string, content: Record<string, unk
       typeof content['index'] === 'string' && content['index'] !== ''
         ? content['index']
         : 'default',
+    feedIndexes: {
+      signinattempts: feedIndex('signinattempts'),
+      itemusages: feedIndex('itemusages'),
+      auditevents: feedIndex('auditevents'),
+    },
     interval: Number.isInteger(interval) && interval > 0 ? interval : defaultInterval,
     startMode:
       rawStart === '' || rawStart === defaultStartTime ? 'default' : dateMatch ? 'date' : 'custom',
@@ -103,7 +133,8 @@ export function inputFormFromStanza(account: string, content: Record<string, unk
   };
 }
 
-export type InputField = 'feeds' | 'index' | 'interval' | 'startDate';
+export type InputField =
+  'name' | 'account' | 'feeds' | 'index' | 'feedIndexes' | 'interval' | 'startDate';
 
 export interface InputValidation {
   readonly errors: Partial<Record<InputField, string>>;
@@ -121,10 +152,27 @@ export function validateInputForm(
     readonly scopes: readonly FeedId[] | undefined;
     readonly indexes: readonly string[];
     readonly now: Date;
+    /** Other inputs (name → account), for the name and one-input-per-account checks. */
+    readonly otherInputs?: ReadonlyMap<string, string>;
   },
 ): InputValidation {
   const errors: Partial<Record<InputField, string>> = {};
   const notes: string[] = [];
+  const others = context.otherInputs ?? new Map<string, string>();
+  if (!form.exists) {
+    if (!accountNamePattern.test(form.name.trim()))
+      errors.name =
+        'Use 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit.';
+    else if (others.has(form.name.trim()))
+      errors.name = `An input named "${form.name.trim()}" already exists.`;
+  }
+  if (form.account.trim() === '') errors.account = 'Pick the account this input collects.';
+  else {
+    const sibling = [...others].find(([, account]) => account === form.account);
+    // Two inputs for one account would split its rate budget and fight over its lease.
+    if (sibling !== undefined)
+      errors.account = `The account ${form.account} already has the input ${sibling[0]}. One input per account: edit that one instead.`;
+  }
   if (form.feeds.length === 0) errors.feeds = 'Pick at least one feed.';
   if (context.scopes !== undefined) {
     const outside = form.feeds.filter((f) => !context.scopes?.includes(f));
@@ -140,6 +188,13 @@ export function validateInputForm(
   ) {
     errors.index = `The index "${form.index}" does not exist on this Splunk. Create it first or pick another.`;
   }
+  const missingFeedIndex = form.feeds
+    .map((feed) => form.feedIndexes[feed])
+    .find(
+      (index) => index !== '' && context.indexes.length > 0 && !context.indexes.includes(index),
+    );
+  if (missingFeedIndex !== undefined)
+    errors.feedIndexes = `The index "${missingFeedIndex}" does not exist on this Splunk. Create it first or pick another.`;
   if (
     !Number.isInteger(form.interval) ||
     form.interval < minInterval ||
@@ -187,11 +242,29 @@ export function inputPostParams(form: InputForm): Record<string, string> {
     start_time: startTimeValue(form),
     log_level: form.logLevel,
   };
+  // An override for a feed not collected, or equal to the input's index, is cleared.
+  for (const feed of feedIds) {
+    const index = form.feedIndexes[feed];
+    params[feedIndexParams[feed]] = form.feeds.includes(feed) && index !== form.index ? index : '';
+  }
   if (!form.exists) {
-    params['name'] = form.account;
+    params['name'] = form.name.trim();
     params['disabled'] = form.enabled ? '0' : '1';
   }
   return params;
+}
+
+/** Every index a stanza writes to: its index and the per-feed overrides of its feeds. */
+export function indexesOfStanza(content: Record<string, unknown>): string[] {
+  const form = inputFormFromStanza('', content);
+  return [form.index, ...form.feeds.map((feed) => form.feedIndexes[feed])].filter((i) => i !== '');
+}
+
+/** A copy of an input for another account: a new name, not yet saved. */
+export function cloneInputForm(form: InputForm, takenNames: readonly string[]): InputForm {
+  let name = `${form.name}_copy`;
+  for (let n = 2; takenNames.includes(name); n++) name = `${form.name}_copy${n}`;
+  return { ...form, name, exists: false, account: '' };
 }
 
 export const globalLogLevelDefault: LogLevel = defaultLogLevel as LogLevel;

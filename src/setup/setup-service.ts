@@ -36,8 +36,10 @@ import {
 } from './rest-paths';
 import { isStatus, SplunkdRequestError, type Entry, type SplunkdRest } from './splunkd-rest';
 import {
+  keepKnownFacts,
   parseAccountStatus,
   parseHealthDocs,
+  type TokenFacts,
   type AccountStatusDoc,
   type HealthDoc,
 } from './status-model';
@@ -279,7 +281,10 @@ export class SetupService {
 
   /** Removes everything the page created for an account. Checkpoints stay (see docs/setup-page.md). */
   async deleteAccount(name: string): Promise<void> {
-    await this.deleteIfPresent(inputEndpoint(name));
+    const inputs = (await this.listInputs()).filter(
+      (i) => i.name === name || i.content['account'] === name,
+    );
+    for (const input of inputs) await this.deleteIfPresent(inputEndpoint(input.name));
     await this.deleteIfPresent(inputEndpoint(probeStanzaName(name)));
     await this.deleteSecret(accountSecretUser(name));
     await this.deleteSecret(proxySecretUser(name));
@@ -293,8 +298,14 @@ export class SetupService {
    * validation (`--validate-arguments`), which reads the stored secret, calls introspect and
    * records the outcome in the account-status collection. The probe is always removed again.
    */
-  async liveCheck(account: string, feedsToCheck: readonly FeedId[]): Promise<LiveCheckResult> {
+  async liveCheck(
+    account: string,
+    feedsToCheck: readonly FeedId[],
+    tokenFacts?: TokenFacts,
+  ): Promise<LiveCheckResult> {
     const probe = probeStanzaName(account);
+    // The last known facts, kept if this check fails (the input then records only the error).
+    const previous = await this.accountStatus(account);
     const params = { name: probe, account, disabled: '1', feeds: feedsToCheck.join(',') };
     const startedAt = Date.now();
     let validationError: string | undefined;
@@ -324,7 +335,18 @@ export class SetupService {
       status !== undefined &&
       checkedAt !== undefined &&
       Number(checkedAt) * 1000 >= startedAt - 5_000;
-    const freshStatus = fresh ? status : undefined;
+    let freshStatus = fresh ? status : undefined;
+    if (freshStatus !== undefined) {
+      const kept = keepKnownFacts(freshStatus, previous, tokenFacts, new Date());
+      if (kept !== undefined) {
+        await this.rest.postJson(
+          kvDataEndpoint(accountStatusCollection, account),
+          kept,
+          appNamespace,
+        );
+        freshStatus = kept;
+      }
+    }
     let outcome: LiveCheckResult['outcome'] = 'no_status';
     if (validationError !== undefined || (freshStatus !== undefined && !isOk(freshStatus.ok)))
       outcome = 'failed';
@@ -343,8 +365,12 @@ export class SetupService {
       await this.rest.post(inputsEndpoint, params, appNamespace);
       return;
     }
-    await this.rest.post(inputEndpoint(form.account), params, appNamespace);
-    if (previouslyEnabled !== form.enabled) await this.setInputEnabled(form.account, form.enabled);
+    await this.rest.post(inputEndpoint(form.name), params, appNamespace);
+    if (previouslyEnabled !== form.enabled) await this.setInputEnabled(form.name, form.enabled);
+  }
+
+  async deleteInput(name: string): Promise<void> {
+    await this.deleteIfPresent(inputEndpoint(name));
   }
 
   async setInputEnabled(name: string, enabled: boolean): Promise<void> {

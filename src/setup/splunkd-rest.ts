@@ -27,6 +27,14 @@ export class SplunkdRequestError extends Error {
   }
 }
 
+/** No answer at all: the browser's fetch failed (Splunk Web down, network cut). */
+export class SplunkdUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super('Splunk Web did not answer', { cause });
+    this.name = 'SplunkdUnreachableError';
+  }
+}
+
 export const splunkWebTransport: RestTransport = {
   url: (endpoint, namespace) =>
     namespace === undefined ? createRESTURL(endpoint) : createRESTURL(endpoint, { ...namespace }),
@@ -78,8 +86,15 @@ export class SplunkdRest {
       init.body = options.body;
       init.headers = { 'Content-Type': options.contentType ?? 'application/x-www-form-urlencoded' };
     }
-    const response = await this.transport.send(url, init);
-    const text = await response.text();
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.transport.send(url, init);
+      text = await response.text();
+    } catch (error) {
+      // fetch rejects only when no HTTP answer arrived ("Failed to fetch"): say that, not its words.
+      throw new SplunkdUnreachableError(error);
+    }
     if (response.status < 200 || response.status > 299) {
       throw new SplunkdRequestError(
         response.status,

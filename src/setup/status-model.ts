@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { feeds, isFeedId, type FeedId } from '../core/feeds';
+import { wordingForClass } from '../core/admin-wording';
 import { isOfficialHost, regionLabels } from '../events-api/token';
 
 const epochOrNull = z.optional(z.union([z.number(), z.string(), z.null()]));
@@ -23,6 +24,8 @@ export const accountStatusSchema = z.looseObject({
   expires_at: epochOrNull,
   error_class: z.nullish(z.string()),
   error_message: z.nullish(z.string()),
+  /** Set by the page: when the facts above were last confirmed (a later check may have failed). */
+  facts_checked_at: epochOrNull,
 });
 export type AccountStatusDoc = z.infer<typeof accountStatusSchema>;
 
@@ -43,6 +46,7 @@ export const healthSchema = z.looseObject({
   last_error: z.nullish(z.string()),
   last_error_class: z.nullish(z.string()),
   last_error_time: epochOrNull,
+  token_expires_at: epochOrNull,
 });
 export type HealthDoc = z.infer<typeof healthSchema>;
 
@@ -70,26 +74,10 @@ function toBool(value: unknown): boolean {
   return value === true || value === 1 || value === '1' || value === 'true';
 }
 
-/** Plain words for the error classes the input reports (src/core/errors.ts). */
-export const errorHeadlines: Readonly<Record<string, string>> = {
-  unauthorized: 'Invalid or revoked token',
-  not_found: 'Truncated token (the Events API answered with its plain-text 404)',
-  network: 'Unreachable',
-  token: 'Token problem',
-  config: 'Configuration problem',
-  rate_limited: 'Rate limited by 1Password',
-  server: '1Password server error',
-  protocol: 'Unexpected answer from the Events API',
-  bad_request: 'Request refused by the Events API',
-  stale_cursor: 'Stored position rejected',
-  splunkd: 'splunkd problem',
-  splunkd_auth: 'splunkd refused the input',
-  checkpoint: 'Checkpoint problem',
-};
-
+/** The admin wording's headline for an error class the input recorded. */
 export function errorHeadline(errorClass: string | null | undefined): string {
   if (errorClass === null || errorClass === undefined || errorClass === '') return 'Check failed';
-  return errorHeadlines[errorClass] ?? `Check failed (${errorClass})`;
+  return wordingForClass(errorClass).headline;
 }
 
 export function regionText(
@@ -102,45 +90,139 @@ export function regionText(
   return host ?? 'unknown';
 }
 
+/** Tokens expiring within this many days get a warning on the Accounts tab. */
+export const expiryWarningDays = 30;
+
+export type CheckTone = 'ok' | 'error';
+
 export interface AccountStatusView {
   readonly ok: boolean;
+  readonly checkTone: CheckTone;
   readonly checkedAt: Date | undefined;
+  /** "2026-12-03 19:20 UTC (5 min ago)". */
+  readonly checkedText: string;
   readonly host: string | undefined;
   readonly region: string;
   readonly scopes: readonly FeedId[];
   readonly scopeText: string;
+  readonly expiresAt: Date | undefined;
   readonly expiry: string;
   readonly expired: boolean;
+  /** Whole days left when the token expires within expiryWarningDays. */
+  readonly expiresInDays: number | undefined;
   readonly accountUuid: string | undefined;
   readonly integrationUuid: string | undefined;
   readonly issuedAt: Date | undefined;
+  /** When the shown facts come from an earlier check or the token itself (the last one failed). */
+  readonly factsAsOf: Date | undefined;
   readonly errorHeadline: string | undefined;
   readonly errorMessage: string | undefined;
 }
 
+/** True when the document carries the token's facts (a failed check records only the error). */
+export function hasFacts(doc: AccountStatusDoc): boolean {
+  return (
+    (doc.host !== null && doc.host !== undefined && doc.host !== '') ||
+    (doc.features !== null && doc.features !== undefined && doc.features.length > 0)
+  );
+}
+
+export function formatUtc(date: Date): string {
+  return `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+}
+
 export function describeAccountStatus(doc: AccountStatusDoc, now: Date): AccountStatusView {
   const ok = toBool(doc.ok);
+  const known = hasFacts(doc);
   const scopes = (doc.features ?? []).filter(isFeedId);
   const expiresAt = toDate(doc.expires_at);
   const expired = expiresAt !== undefined && expiresAt.getTime() <= now.getTime();
+  const daysLeft =
+    expiresAt === undefined ? undefined : (expiresAt.getTime() - now.getTime()) / 86_400_000;
+  const checkedAt = toDate(doc.checked_at);
+  let expiry: string;
+  if (expiresAt !== undefined)
+    expiry = `${expired ? 'Expired' : 'Expires'} ${expiresAt.toISOString().slice(0, 10)}`;
+  // Without the token's facts "never" would be a guess: a failed check records no expiry.
+  else expiry = known ? 'Never expires' : 'Unknown';
   return {
     ok,
-    checkedAt: toDate(doc.checked_at),
+    checkTone: ok ? 'ok' : 'error',
+    checkedAt,
+    checkedText:
+      checkedAt === undefined ? 'never' : `${formatUtc(checkedAt)} (${formatAgo(checkedAt, now)})`,
     host: doc.host ?? undefined,
-    region: regionText(doc.host, doc.region),
+    region: known ? regionText(doc.host, doc.region) : 'Unknown',
     scopes,
-    scopeText: scopes.length === 0 ? 'none' : scopes.map((id) => feeds[id].label).join(', '),
-    expiry:
-      expiresAt === undefined
-        ? 'Never expires'
-        : `${expired ? 'Expired' : 'Expires'} ${expiresAt.toISOString().slice(0, 10)}`,
+    scopeText: !known
+      ? 'Unknown'
+      : scopes.length === 0
+        ? 'none'
+        : scopes.map((id) => feeds[id].label).join(', '),
+    expiresAt,
+    expiry,
     expired,
+    expiresInDays:
+      daysLeft !== undefined && !expired && daysLeft <= expiryWarningDays
+        ? Math.max(0, Math.floor(daysLeft))
+        : undefined,
     accountUuid: doc.account_uuid ?? undefined,
     integrationUuid: doc.integration_uuid ?? undefined,
     issuedAt: toDate(doc.issued_at),
+    factsAsOf: ok || !known ? undefined : (toDate(doc.facts_checked_at) ?? checkedAt),
     errorHeadline: ok ? undefined : errorHeadline(doc.error_class),
     errorMessage: ok ? undefined : (doc.error_message ?? undefined),
   };
+}
+
+/** What the page read from a pasted token itself (no secret: region, scopes, expiry, account). */
+export interface TokenFacts {
+  readonly host: string;
+  readonly region: string;
+  readonly features: readonly FeedId[];
+  readonly accountUuid: string | undefined;
+  readonly expiresAt: Date | undefined;
+}
+
+const factFields = [
+  'host',
+  'region',
+  'features',
+  'integration_uuid',
+  'account_uuid',
+  'issued_at',
+  'expires_at',
+] as const;
+
+/**
+ * After a failed check the input records only the error. Returns the document to store instead,
+ * with the last known facts (from the token just pasted, else the previous document), or
+ * undefined when nothing needs keeping.
+ */
+export function keepKnownFacts(
+  fresh: AccountStatusDoc,
+  previous: AccountStatusDoc | undefined,
+  token: TokenFacts | undefined,
+  now: Date,
+): AccountStatusDoc | undefined {
+  if (toBool(fresh.ok) || hasFacts(fresh)) return undefined;
+  if (token !== undefined) {
+    return {
+      ...fresh,
+      host: token.host,
+      region: token.region,
+      features: [...token.features],
+      account_uuid: token.accountUuid ?? null,
+      expires_at:
+        token.expiresAt === undefined ? null : Math.floor(token.expiresAt.getTime() / 1000),
+      facts_checked_at: Math.floor(now.getTime() / 1000),
+    };
+  }
+  if (previous === undefined || !hasFacts(previous)) return undefined;
+  const kept: Record<string, unknown> = { ...fresh };
+  for (const field of factFields) kept[field] = previous[field] ?? null;
+  kept['facts_checked_at'] = previous.facts_checked_at ?? previous.checked_at ?? null;
+  return kept as AccountStatusDoc;
 }
 
 export function parseAccountStatus(value: unknown): AccountStatusDoc | undefined {
@@ -173,39 +255,58 @@ export function formatDuration(totalSeconds: number | undefined): string {
   return `${Math.floor(s / 86_400)} days`;
 }
 
-export type HealthTone = 'ok' | 'warning' | 'error' | 'running' | 'unknown';
+/**
+ * ok: collecting, new events in the last run; quiet: collecting fine, nothing new (a quiet feed
+ * has a large lag without anything being wrong); late: runs missing or failing; error: the last
+ * run failed; running: a run (backfill) is under way.
+ */
+export type HealthState = 'ok' | 'quiet' | 'late' | 'error' | 'running' | 'unknown';
+
+const stateLabels: Readonly<Record<HealthState, string>> = {
+  ok: 'OK',
+  quiet: 'Quiet',
+  late: 'Late',
+  error: 'Error',
+  running: 'Running',
+  unknown: 'Unknown',
+};
 
 export interface HealthRow {
   readonly key: string;
   readonly account: string;
   readonly feed: string;
   readonly feedLabel: string;
-  readonly tone: HealthTone;
+  readonly state: HealthState;
+  /** One word for the badge. */
   readonly status: string;
+  /** Why, in a sentence. */
+  readonly statusDetail: string;
   readonly lastRun: string;
-  readonly lastSuccess: string;
   readonly lastEvent: string;
-  readonly lag: string;
-  readonly eventsLastRun: string;
   readonly events24h: string;
+  readonly tokenExpiry: string;
+  readonly tokenExpiresSoon: boolean;
   readonly lastError: string | undefined;
 }
 
 /**
- * A run is overdue when none ended within this many intervals (floor: staleFloorSeconds). Lag is
- * not judged: a quiet feed (few audit events) has a large lag without anything being wrong.
+ * A feed is late when no run ended within this many intervals (floor: staleFloorSeconds), or when
+ * runs keep ending without a success for as long.
  */
 export const staleIntervals = 3;
 export const staleFloorSeconds = 900;
 
 /**
- * @param intervals seconds between runs per account (from its input), to spot inputs that stopped
- *   running; accounts without an entry are not judged.
+ * @param intervals seconds between runs per account (from its enabled input), to spot inputs that
+ *   stopped running; accounts without an entry are not judged late.
+ * @param statuses account status documents: their expires_at stands in when a health document
+ *   has no token_expires_at.
  */
 export function healthRows(
   docs: readonly HealthDoc[],
   now: Date,
   intervals: ReadonlyMap<string, number> = new Map(),
+  statuses: ReadonlyMap<string, AccountStatusDoc> = new Map(),
 ): HealthRow[] {
   return docs
     .map((doc): HealthRow => {
@@ -213,7 +314,6 @@ export function healthRows(
       const account = doc.account ?? accountFromKey ?? doc._key;
       const feed = doc.feed ?? feedFromKey ?? '';
       const status = (doc.status ?? 'unknown').toLowerCase();
-      const lag = toNumber(doc.lag_seconds);
       const errorAt = toDate(doc.last_error_time);
       const successAt = toDate(doc.last_success);
       const errorIsCurrent =
@@ -222,21 +322,50 @@ export function healthRows(
         doc.last_error !== '' &&
         (successAt === undefined ||
           (errorAt !== undefined && errorAt.getTime() >= successAt.getTime()));
-      let tone: HealthTone = 'unknown';
-      if (status === 'error' || status === 'failed') tone = 'error';
-      else if (status === 'running' || status === 'backfilling') tone = 'running';
-      else if (status === 'ok' || status === 'success') tone = 'ok';
-      else if (status === 'warning' || status === 'partial') tone = 'warning';
       const lastRunAt = toDate(doc.last_run_end) ?? toDate(doc.last_run_start);
+      const lastEventAt = toDate(doc.last_event_time);
       const interval = intervals.get(account);
-      const overdue =
-        interval !== undefined &&
+      const lateAfterMs =
+        interval === undefined
+          ? undefined
+          : Math.max(staleIntervals * interval, staleFloorSeconds) * 1000;
+      const noRunFor =
+        lateAfterMs !== undefined &&
         lastRunAt !== undefined &&
-        now.getTime() - lastRunAt.getTime() >
-          Math.max(staleIntervals * interval, staleFloorSeconds) * 1000;
-      if (overdue && tone !== 'error') tone = 'warning';
-      const events24 = toNumber(doc.events_24h);
+        now.getTime() - lastRunAt.getTime() > lateAfterMs;
+      const noSuccessFor =
+        lateAfterMs !== undefined &&
+        successAt !== undefined &&
+        now.getTime() - successAt.getTime() > lateAfterMs;
       const eventsRun = toNumber(doc.events_last_run);
+      let state: HealthState;
+      let detail: string;
+      if (status === 'error' || status === 'failed' || (errorIsCurrent && !noRunFor)) {
+        state = 'error';
+        detail = `Last run failed: ${wordingForClass(doc.last_error_class).headline}.`;
+      } else if (noRunFor) {
+        state = 'late';
+        detail = `No run for ${formatAgo(lastRunAt, now).replace(' ago', '')} (every ${formatDuration(interval)} expected).`;
+      } else if (noSuccessFor) {
+        state = 'late';
+        detail = `No successful run for ${formatAgo(successAt, now).replace(' ago', '')}.`;
+      } else if (status === 'running' || status === 'backfilling') {
+        state = 'running';
+        detail = 'A run is collecting now.';
+      } else if (status === 'ok' || status === 'success') {
+        state = eventsRun === 0 ? 'quiet' : 'ok';
+        detail =
+          eventsRun === 0
+            ? `Collecting; nothing new${lastEventAt ? `, last event ${formatAgo(lastEventAt, now)}` : ' yet'}.`
+            : `Collecting; ${eventsRun === undefined ? 'events' : `${eventsRun.toLocaleString('en-US')} events`} in the last run.`;
+      } else {
+        state = 'unknown';
+        detail = `Status "${status}".`;
+      }
+      const expiresAt = toDate(doc.token_expires_at) ?? toDate(statuses.get(account)?.expires_at);
+      const daysLeft =
+        expiresAt === undefined ? undefined : (expiresAt.getTime() - now.getTime()) / 86_400_000;
+      const events24 = toNumber(doc.events_24h);
       const errorText = errorIsCurrent
         ? `${errorHeadline(doc.last_error_class)}: ${doc.last_error ?? ''}${errorAt ? ` (${formatAgo(errorAt, now)})` : ''}`
         : undefined;
@@ -245,16 +374,21 @@ export function healthRows(
         account,
         feed,
         feedLabel: isFeedId(feed) ? feeds[feed].label : feed,
-        tone,
-        status: overdue
-          ? `${status}, no run for ${formatAgo(lastRunAt, now).replace(' ago', '')}`
-          : status,
+        state,
+        status: stateLabels[state],
+        statusDetail: detail,
         lastRun: formatAgo(lastRunAt, now),
-        lastSuccess: formatAgo(successAt, now),
-        lastEvent: formatAgo(toDate(doc.last_event_time), now),
-        lag: formatDuration(lag),
-        eventsLastRun: eventsRun === undefined ? '—' : eventsRun.toLocaleString('en-US'),
+        lastEvent: formatAgo(lastEventAt, now),
         events24h: events24 === undefined ? '—' : events24.toLocaleString('en-US'),
+        tokenExpiry:
+          expiresAt === undefined
+            ? '—'
+            : daysLeft !== undefined && daysLeft <= 0
+              ? 'expired'
+              : daysLeft !== undefined && daysLeft <= expiryWarningDays
+                ? `in ${Math.floor(daysLeft)} days`
+                : expiresAt.toISOString().slice(0, 10),
+        tokenExpiresSoon: daysLeft !== undefined && daysLeft <= expiryWarningDays,
         lastError: errorText,
       };
     })

@@ -14,6 +14,8 @@ export const appEntries: readonly AppEntry[] = [
   { path: 'app.manifest', required: true },
   { path: 'README.md', required: true },
   { path: 'README', required: true },
+  // The admin docs the README links to (and its screenshots): every link resolves in the package.
+  { path: 'docs', required: true },
   { path: 'LICENSE', required: true },
   { path: 'default', required: true },
   { path: 'metadata', required: true },

@@ -12,9 +12,12 @@ import { officialHosts, regionLabels, type OfficialHost } from '../../events-api
 import {
   emptyAccountForm,
   regionHostFromConf,
+  storedEndpointOf,
   validateAccountForm,
   type AccountForm,
+  type TokenCheck,
 } from '../account-model';
+import { type TokenFacts } from '../status-model';
 import { createIntegrationUrl } from '../integration-link';
 import { parseFeeds } from '../input-model';
 import { type AccountEntry, type LiveCheckResult } from '../setup-service';
@@ -28,8 +31,20 @@ export function inputFeedsOf(
   context: SetupContextValue,
   account: string,
 ): ReturnType<typeof parseFeeds> {
-  const input = context.state.inputs.find((i) => i.name === account);
+  const input = context.state.inputs.find((i) => (i.content['account'] ?? i.name) === account);
   return input === undefined ? [] : parseFeeds(input.content['feeds']);
+}
+
+/** Facts read from a pasted token, kept by the page if the live check cannot confirm them. */
+function tokenFactsOf(check: TokenCheck): TokenFacts | undefined {
+  if (check.state !== 'ok') return undefined;
+  return {
+    host: check.endpoint.host,
+    region: check.endpoint.region,
+    features: check.claims.features,
+    accountUuid: check.claims.accountUuid,
+    expiresAt: check.claims.expiresAt,
+  };
 }
 
 export function AccountDialog({
@@ -45,6 +60,11 @@ export function AccountDialog({
   const [savedName, setSavedName] = useState<string | undefined>(account?.name);
   const isNew = savedName === undefined;
   const returnFocus = useRef<HTMLElement | null>(null);
+  const [storedEndpoint, setStoredEndpoint] = useState<string | undefined>(
+    account === undefined
+      ? undefined
+      : storedEndpointOf(context.state.statuses.get(account.name)?.host),
+  );
   const [form, setForm] = useState<AccountForm>(
     account === undefined
       ? emptyAccountForm
@@ -52,10 +72,13 @@ export function AccountDialog({
           ...emptyAccountForm,
           name: account.name,
           regionHost: regionHostFromConf(account.regionHost),
+          useCustomEndpoint: storedEndpoint !== undefined,
+          customEndpoint: storedEndpoint ?? '',
         },
   );
   const [busy, setBusy] = useState<'saving' | 'checking' | undefined>(undefined);
   const [saveError, setSaveError] = useState<string | undefined>(undefined);
+  const [checkError, setCheckError] = useState<string | undefined>(undefined);
   const [result, setResult] = useState<LiveCheckResult | undefined>(undefined);
   const [touched, setTouched] = useState(false);
   const now = new Date();
@@ -65,6 +88,7 @@ export function AccountDialog({
     existingNames: context.state.accounts.map((a) => a.name),
     inputFeeds,
     now,
+    storedEndpoint,
   });
   const update = (patch: Partial<AccountForm>): void => {
     setForm((f) => ({ ...f, ...patch }));
@@ -76,25 +100,40 @@ export function AccountDialog({
     setSaveError(undefined);
     setResult(undefined);
     setBusy('saving');
+    const name = form.name.trim();
+    const facts = tokenFactsOf(validation.tokenCheck);
     try {
       await context.service.saveAccount(form);
-      setSavedName(form.name.trim());
-      // Clear the typed token from memory as soon as it is stored.
-      // The endpoint went into the secret with it; changing it again needs the token again.
-      setForm((f) => ({ ...f, token: '', useCustomEndpoint: false, customEndpoint: '' }));
-      setTouched(false);
-      setBusy('checking');
-      const check = await context.service.liveCheck(form.name.trim(), inputFeeds);
-      setResult(check);
-      await context.afterSave();
     } catch (error) {
       setSaveError(errorText(error));
+      setBusy(undefined);
+      return;
+    }
+    setSavedName(name);
+    // The endpoint went into the secret with the token: it is now the stored one.
+    if (form.token.trim() !== '')
+      setStoredEndpoint(form.useCustomEndpoint ? form.customEndpoint.trim() : undefined);
+    // Clear the typed token from memory as soon as it is stored.
+    setForm((f) => ({ ...f, token: '' }));
+    setTouched(false);
+    await check(name, facts);
+  };
+
+  const check = async (name: string, facts: TokenFacts | undefined): Promise<void> => {
+    setSaveError(undefined);
+    setBusy('checking');
+    try {
+      setResult(await context.service.liveCheck(name, inputFeedsOf(context, name), facts));
+      await context.afterSave();
+    } catch (error) {
+      setCheckError(errorText(error));
     } finally {
       setBusy(undefined);
     }
   };
 
-  const saved = result !== undefined;
+  const saved = result !== undefined || checkError !== undefined;
+  const checkFailed = checkError !== undefined || (result !== undefined && result.outcome !== 'ok');
   const showErrors = touched || !isNew;
   return (
     <Modal
@@ -105,7 +144,7 @@ export function AccountDialog({
       data-testid="account-dialog"
     >
       <Modal.Header
-        title={account === undefined ? 'Add a 1Password account' : `Edit account ${account.name}`}
+        title={savedName === undefined ? 'Add a 1Password account' : `Edit account ${savedName}`}
       />
       <Modal.Body>
         {busy !== undefined && (
@@ -116,6 +155,25 @@ export function AccountDialog({
         {saveError !== undefined && (
           <div data-testid="save-error">
             <Message type="error">{saveError}</Message>
+          </div>
+        )}
+        {saved && checkFailed && (
+          <div data-testid="saved-check-failed">
+            <Message type="warning">
+              The account {savedName} was saved, but its connection check failed: its input cannot
+              collect until this is fixed. Correct it below and save again, press Check again, or
+              delete the account from the list.
+            </Message>
+          </div>
+        )}
+        {saved && !checkFailed && (
+          <Message type="success" data-testid="saved-check-ok">
+            The account {savedName} was saved and its connection works.
+          </Message>
+        )}
+        {checkError !== undefined && (
+          <div data-testid="check-error">
+            <Message type="error">{checkError}</Message>
           </div>
         )}
         {result !== undefined && <LiveCheckView result={result} now={now} />}
@@ -171,7 +229,7 @@ export function AccountDialog({
         </ControlGroup>
         <TokenCheckView check={validation.tokenCheck} />
         <ControlGroup
-          label="Region"
+          label="Region override"
           help="1Password's region is read from the token. Override it only if 1Password support asks you to."
         >
           <Select
@@ -205,7 +263,12 @@ export function AccountDialog({
             <ControlGroup
               label="Endpoint URL"
               error={validation.errors.customEndpoint !== undefined}
-              help={validation.errors.customEndpoint ?? 'https://host[:port], without a path.'}
+              help={
+                validation.errors.customEndpoint ??
+                (storedEndpoint !== undefined && form.customEndpoint.trim() === storedEndpoint
+                  ? 'The stored endpoint (kept with the token). Changing it needs the token again.'
+                  : 'https://host[:port], without a path.')
+              }
             >
               <Text
                 value={form.customEndpoint}
@@ -229,6 +292,19 @@ export function AccountDialog({
           label={saved ? 'Close' : 'Cancel'}
           data-testid="account-cancel"
         />
+        {savedName !== undefined && (
+          <Button
+            appearance="secondary"
+            disabled={busy !== undefined}
+            onClick={() => {
+              setResult(undefined);
+              setCheckError(undefined);
+              void check(savedName, undefined);
+            }}
+            label="Check again"
+            data-testid="account-recheck"
+          />
+        )}
         <Button
           appearance="primary"
           disabled={!validation.canSave || busy !== undefined}

@@ -7,7 +7,7 @@ import P from '@splunk/react-ui/Paragraph';
 import Table from '@splunk/react-ui/Table';
 import { isOfficialHost, regionLabels } from '../../events-api/token';
 import { createIntegrationUrl } from '../integration-link';
-import { describeAccountStatus } from '../status-model';
+import { describeAccountStatus, formatUtc } from '../status-model';
 import { type AccountEntry, type LiveCheckResult } from '../setup-service';
 import { AccountDialog, inputFeedsOf, maskedToken } from './account-dialog';
 import { type SetupContextValue } from './app';
@@ -33,6 +33,13 @@ export function AccountsTab({
   const returnFocus = useRef<HTMLElement | null>(null);
   const now = new Date();
   const { accounts, statuses } = context.state;
+  const expiring = accounts.flatMap((account) => {
+    const doc = statuses.get(account.name);
+    const view = doc === undefined ? undefined : describeAccountStatus(doc, now);
+    return view !== undefined && (view.expired || view.expiresInDays !== undefined)
+      ? [{ name: account.name, view }]
+      : [];
+  });
 
   const check = async (name: string): Promise<void> => {
     setChecks((c) => ({ ...c, [name]: 'running' }));
@@ -78,77 +85,125 @@ export function AccountsTab({
           openInNewContext
         />
       </div>
+      {expiring.length > 0 && (
+        <div data-testid="expiry-banner">
+          <Message type={expiring.some((e) => e.view.expired) ? 'error' : 'warning'}>
+            {expiring
+              .map(({ name, view }) =>
+                view.expired
+                  ? `The token of ${name} has expired (${view.expiry.replace('Expired ', '')}).`
+                  : `The token of ${name} expires in ${view.expiresInDays ?? 0} day${view.expiresInDays === 1 ? '' : 's'} (${view.expiry.replace('Expires ', '')}).`,
+              )
+              .join(' ')}{' '}
+            Create a new Events API token in 1Password and paste it with Edit before then; the input
+            stops collecting when the token expires.
+          </Message>
+        </div>
+      )}
       {accounts.length === 0 ? (
         <P data-testid="no-accounts">
           No account yet. Add one with its Events API token to start collecting.
         </P>
       ) : (
-        <Table stripeRows data-testid="accounts-table">
-          <Table.Head>
-            <Table.HeadCell>Account</Table.HeadCell>
-            <Table.HeadCell>Region</Table.HeadCell>
-            <Table.HeadCell>Token</Table.HeadCell>
-            <Table.HeadCell>Scopes</Table.HeadCell>
-            <Table.HeadCell>Expiry</Table.HeadCell>
-            <Table.HeadCell>Last check</Table.HeadCell>
-            <Table.HeadCell>Actions</Table.HeadCell>
-          </Table.Head>
-          <Table.Body>
-            {accounts.map((account) => {
-              const doc = statuses.get(account.name);
-              const view = doc === undefined ? undefined : describeAccountStatus(doc, now);
-              const override = isOfficialHost(account.regionHost)
-                ? regionLabels[account.regionHost]
-                : undefined;
-              return (
-                <Table.Row key={account.name} data-testid={`account-row-${account.name}`}>
-                  <Table.Cell>{account.name}</Table.Cell>
-                  <Table.Cell>
-                    {override !== undefined
-                      ? `${override} (override)`
-                      : (view?.region ?? 'From the token')}
-                  </Table.Cell>
-                  <Table.Cell>
-                    <span data-testid="masked-token">{maskedToken}</span>
-                  </Table.Cell>
-                  <Table.Cell>{view?.scopeText ?? 'not checked yet'}</Table.Cell>
-                  <Table.Cell>{view?.expiry ?? '—'}</Table.Cell>
-                  <Table.Cell data-testid="last-check">
-                    {view === undefined
-                      ? 'never'
-                      : view.ok
-                        ? 'OK'
-                        : (view.errorHeadline ?? 'failed')}
-                  </Table.Cell>
-                  <Table.Cell>
-                    <Button
-                      inline
-                      appearance="secondary"
-                      label="Edit"
-                      onClick={() => setDialog({ kind: 'edit', account })}
-                      data-testid={`edit-${account.name}`}
-                    />
-                    <Button
-                      inline
-                      appearance="secondary"
-                      label="Check connection"
-                      disabled={checks[account.name] === 'running'}
-                      onClick={() => void check(account.name)}
-                      data-testid={`check-${account.name}`}
-                    />
-                    <Button
-                      inline
-                      appearance="destructiveSecondary"
-                      label="Delete"
-                      onClick={() => setDeleting(account)}
-                      data-testid={`delete-${account.name}`}
-                    />
-                  </Table.Cell>
-                </Table.Row>
-              );
-            })}
-          </Table.Body>
-        </Table>
+        <div className="op-setup-table-wrap">
+          <Table stripeRows data-testid="accounts-table" className="op-setup-table">
+            <Table.Head>
+              <Table.HeadCell>Account</Table.HeadCell>
+              <Table.HeadCell>Region</Table.HeadCell>
+              <Table.HeadCell>Token</Table.HeadCell>
+              <Table.HeadCell>Scopes</Table.HeadCell>
+              <Table.HeadCell>Expiry</Table.HeadCell>
+              <Table.HeadCell>Last check</Table.HeadCell>
+              <Table.HeadCell>Actions</Table.HeadCell>
+            </Table.Head>
+            <Table.Body>
+              {accounts.map((account) => {
+                const doc = statuses.get(account.name);
+                const view = doc === undefined ? undefined : describeAccountStatus(doc, now);
+                const override = isOfficialHost(account.regionHost)
+                  ? regionLabels[account.regionHost]
+                  : undefined;
+                return (
+                  <Table.Row key={account.name} data-testid={`account-row-${account.name}`}>
+                    <Table.Cell>{account.name}</Table.Cell>
+                    <Table.Cell data-testid="row-region">
+                      {override !== undefined
+                        ? `${override} (override)`
+                        : (view?.region ?? 'Not checked yet')}
+                    </Table.Cell>
+                    <Table.Cell>
+                      <span data-testid="masked-token" className="op-setup-nowrap">
+                        {maskedToken}
+                      </span>
+                    </Table.Cell>
+                    <Table.Cell data-testid="row-scopes">
+                      {view?.scopeText ?? 'Not checked yet'}
+                    </Table.Cell>
+                    <Table.Cell data-testid="row-expiry">
+                      <div className="op-setup-cell">
+                        <div className="op-setup-nowrap">{view?.expiry ?? '—'}</div>
+                        {view?.expired === true && (
+                          <span className="op-setup-badge op-setup-badge-error">expired</span>
+                        )}
+                        {view?.expiresInDays !== undefined && (
+                          <span
+                            className="op-setup-badge op-setup-badge-late"
+                            data-testid="expiry-badge"
+                          >
+                            {view.expiresInDays} days left
+                          </span>
+                        )}
+                      </div>
+                    </Table.Cell>
+                    <Table.Cell data-testid="last-check" data-tone={view?.checkTone ?? 'never'}>
+                      {view === undefined ? (
+                        'Never'
+                      ) : (
+                        <div className="op-setup-cell">
+                          <div className={`op-setup-text-${view.checkTone}`}>
+                            {view.ok ? '✓ OK' : `✗ ${view.errorHeadline ?? 'Failed'}`}
+                          </div>
+                          <div className="op-setup-detail op-setup-nowrap">{view.checkedText}</div>
+                          {view.factsAsOf !== undefined && (
+                            <div className="op-setup-detail" data-testid="facts-as-of">
+                              Facts as of {formatUtc(view.factsAsOf)}
+                            </div>
+                          )}
+                        </div>
+                      )}
+                    </Table.Cell>
+                    <Table.Cell>
+                      <div className="op-setup-actions">
+                        <Button
+                          inline
+                          appearance="secondary"
+                          label="Edit"
+                          onClick={() => setDialog({ kind: 'edit', account })}
+                          data-testid={`edit-${account.name}`}
+                        />
+                        <Button
+                          inline
+                          appearance="secondary"
+                          label="Check"
+                          disabled={checks[account.name] === 'running'}
+                          onClick={() => void check(account.name)}
+                          data-testid={`check-${account.name}`}
+                        />
+                        <Button
+                          inline
+                          appearance="destructiveSecondary"
+                          label="Delete"
+                          onClick={() => setDeleting(account)}
+                          data-testid={`delete-${account.name}`}
+                        />
+                      </div>
+                    </Table.Cell>
+                  </Table.Row>
+                );
+              })}
+            </Table.Body>
+          </Table>
+        </div>
       )}
       {Object.entries(checks).map(([name, state]) => (
         <div key={name} data-testid={`check-result-${name}`}>
@@ -158,7 +213,10 @@ export function AccountsTab({
           {state === 'running' ? (
             <Message type="info">Checking through splunkd…</Message>
           ) : 'error' in state ? (
-            <Message type="error">{state.error}</Message>
+            <>
+              <Message type="error">{state.error}</Message>
+              <Button appearance="secondary" label="Retry" onClick={() => void check(name)} />
+            </>
           ) : (
             <LiveCheckView result={state} now={now} />
           )}

@@ -1,5 +1,6 @@
 /** The setup page: loads who the user is and what is configured, then shows the tabs. */
 import React, { useCallback, useEffect, useState } from 'react';
+import Button from '@splunk/react-ui/Button';
 import Heading from '@splunk/react-ui/Heading';
 import Message from '@splunk/react-ui/Message';
 import P from '@splunk/react-ui/Paragraph';
@@ -37,6 +38,7 @@ export function App({ service }: { readonly service: SetupService }): React.JSX.
   const [state, setState] = useState<SetupState | undefined>(undefined);
   const [tab, setTab] = useState('accounts');
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [attempt, setAttempt] = useState(0);
 
   const refresh = useCallback(async () => {
     setState(await service.loadState());
@@ -44,6 +46,7 @@ export function App({ service }: { readonly service: SetupService }): React.JSX.
 
   useEffect(() => {
     let cancelled = false;
+    setPhase({ kind: 'loading' });
     void (async () => {
       try {
         const user = await service.currentUser();
@@ -63,7 +66,7 @@ export function App({ service }: { readonly service: SetupService }): React.JSX.
     return () => {
       cancelled = true;
     };
-  }, [service]);
+  }, [service, attempt]);
 
   const afterSave = useCallback(async () => {
     if (state !== undefined && !state.configured) {
@@ -84,10 +87,16 @@ export function App({ service }: { readonly service: SetupService }): React.JSX.
   }
   if (phase.kind === 'failed') {
     return (
-      <div className="op-setup-page">
+      <div className="op-setup-page" data-testid="load-failed">
         <Message type="error">
-          The setup page could not load its configuration: {phase.message}
+          The setup page could not load its configuration. {phase.message}
         </Message>
+        <Button
+          appearance="primary"
+          label="Retry"
+          onClick={() => setAttempt((n) => n + 1)}
+          data-testid="load-retry"
+        />
       </div>
     );
   }

@@ -3,6 +3,7 @@ import React from 'react';
 import Message from '@splunk/react-ui/Message';
 import { feeds } from '../../core/feeds';
 import { type TokenCheck } from '../account-model';
+import { describeCheckFailure } from '../failure-text';
 import { type LiveCheckResult } from '../setup-service';
 import { describeAccountStatus, type AccountStatusDoc } from '../status-model';
 
@@ -122,12 +123,18 @@ export function LiveCheckView({
       </div>
     );
   }
-  const headline = view?.errorHeadline ?? 'Check failed';
-  const detail = result.validationError ?? view?.errorMessage ?? '';
+  const failure = describeCheckFailure({
+    errorClass: result.status?.error_class,
+    message: result.validationError ?? view?.errorMessage,
+    host: result.status?.host,
+  });
   return (
     <div data-testid="live-check" data-outcome="failed">
       <Message type="error">
-        <strong>{headline}.</strong> {detail}
+        <strong>{failure.headline}.</strong> {failure.action}
+        {failure.detail !== undefined && (
+          <span className="op-setup-detail"> (error code {failure.detail})</span>
+        )}
       </Message>
       {result.status?.host ? <StatusFacts doc={result.status} now={now} /> : null}
     </div>

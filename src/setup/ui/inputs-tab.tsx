@@ -1,37 +1,26 @@
-/** Inputs: one onepassword_events input per account, its feeds, index, interval, start and log level. */
-import React, { useEffect, useState } from 'react';
+/** Inputs: a table of onepassword_events inputs (one per account), created and edited in a dialog. */
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
-import ControlGroup from '@splunk/react-ui/ControlGroup';
-import DateInput from '@splunk/react-ui/Date';
-import Heading from '@splunk/react-ui/Heading';
 import Message from '@splunk/react-ui/Message';
-import NumberInput from '@splunk/react-ui/Number';
+import Modal from '@splunk/react-ui/Modal';
 import P from '@splunk/react-ui/Paragraph';
-import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
+import Table from '@splunk/react-ui/Table';
 import { defaultIndex } from '../../config/input-params';
-import { feedIds, feeds, isFeedId, type FeedId } from '../../core/feeds';
+import { feeds } from '../../core/feeds';
 import {
+  cloneInputForm,
   indexMacroDefinition,
+  indexesOfStanza,
   inputFormFromStanza,
-  inputPostParams,
-  logLevels,
   newInputForm,
-  validateInputForm,
   type InputForm,
-  type LogLevel,
-  type StartMode,
 } from '../input-model';
 import { canCreateIndex } from '../permissions-model';
-import { type AccountEntry } from '../setup-service';
+import { formatAgo, toDate, type HealthDoc } from '../status-model';
 import { type SetupContextValue } from './app';
 import { errorText } from './error-text';
-
-function scopesOf(context: SetupContextValue, account: string): FeedId[] | undefined {
-  const doc = context.state.statuses.get(account);
-  if (doc === undefined || doc.features === undefined || doc.features === null) return undefined;
-  return doc.features.filter(isFeedId);
-}
+import { InputDialog, scopesOf, type InputDialogMode } from './input-dialog';
 
 function IndexHelp({
   context,
@@ -97,224 +86,223 @@ function IndexHelp({
   );
 }
 
-function InputCard({
-  context,
-  account,
-  onSaved,
-}: {
-  readonly context: SetupContextValue;
-  readonly account: AccountEntry;
-  readonly onSaved: (form: InputForm) => Promise<void>;
-}): React.JSX.Element {
-  const stanza = context.state.inputs.find((i) => i.name === account.name);
-  const scopes = scopesOf(context, account.name);
-  const initial =
-    stanza === undefined
-      ? newInputForm(account.name, scopes)
-      : inputFormFromStanza(account.name, stanza.content);
-  const [form, setForm] = useState<InputForm>(initial);
-  const [status, setStatus] = useState<
-    { kind: 'saved' } | { kind: 'error'; message: string } | undefined
-  >(undefined);
-  const [busy, setBusy] = useState(false);
-  const validation = validateInputForm(form, {
-    scopes,
-    indexes: context.state.indexes,
-    now: new Date(),
-  });
-  const update = (patch: Partial<InputForm>): void => {
-    setForm((f) => ({ ...f, ...patch }));
-    setStatus(undefined);
-  };
-  const toggleFeed = (id: FeedId): void =>
-    update({
-      feeds: form.feeds.includes(id)
-        ? form.feeds.filter((f) => f !== id)
-        : feedIds.filter((f) => f === id || form.feeds.includes(f)),
-    });
+type DialogState =
+  { readonly kind: 'closed' } | { readonly kind: InputDialogMode; readonly form: InputForm };
 
-  const save = async (): Promise<void> => {
-    setBusy(true);
-    setStatus(undefined);
-    try {
-      await context.service.saveInput(form, stanza === undefined ? undefined : initial.enabled);
-      await onSaved(form);
-      setForm((f) => ({ ...f, exists: true }));
-      setStatus({ kind: 'saved' });
-    } catch (error) {
-      setStatus({ kind: 'error', message: errorText(error) });
-    } finally {
-      setBusy(false);
-    }
-  };
+type Notice = {
+  readonly type: 'success' | 'error';
+  readonly text: string;
+  readonly testId: string;
+};
 
-  const indexOptions = [...new Set([...context.state.indexes, form.index])]
-    .filter((i) => i !== '')
-    .sort();
-  return (
-    <section className="op-setup-card" data-testid={`input-card-${account.name}`}>
-      <Heading level={3}>{account.name}</Heading>
-      {stanza === undefined && (
-        <P>No input yet for this account. Review the settings and save to create it.</P>
-      )}
-      <ControlGroup label="Collect">
-        <Switch
-          appearance="toggle"
-          selected={form.enabled}
-          onClick={() => update({ enabled: !form.enabled })}
-          data-testid={`enabled-${account.name}`}
-        >
-          {form.enabled ? 'Enabled' : 'Disabled'}
-        </Switch>
-      </ControlGroup>
-      <ControlGroup
-        label="Feeds"
-        error={validation.errors.feeds !== undefined}
-        help={
-          validation.errors.feeds ??
-          (scopes === undefined
-            ? 'Check the account connection to see which feeds its token grants.'
-            : undefined)
-        }
-        controlsLayout="none"
-      >
-        {feedIds.map((id) => {
-          const granted = scopes === undefined || scopes.includes(id);
-          return (
-            <Switch
-              key={id}
-              appearance="checkbox"
-              selected={form.feeds.includes(id)}
-              disabled={!granted && !form.feeds.includes(id)}
-              onClick={() => toggleFeed(id)}
-              data-testid={`feed-${account.name}-${id}`}
-            >
-              {feeds[id].label}
-              {granted ? '' : ' (not in the token’s scopes)'}
-            </Switch>
-          );
-        })}
-      </ControlGroup>
-      <ControlGroup
-        label="Index"
-        error={validation.errors.index !== undefined}
-        help={validation.errors.index}
-      >
-        <Select
-          value={form.index}
-          onChange={(_e, { value }) => update({ index: String(value) })}
-          filter
-          data-testid={`index-${account.name}`}
-        >
-          {indexOptions.map((name) => (
-            <Select.Option key={name} label={name} value={name} />
-          ))}
-        </Select>
-      </ControlGroup>
-      <ControlGroup
-        label="Interval (seconds)"
-        error={validation.errors.interval !== undefined}
-        help={validation.errors.interval ?? 'How often splunkd starts a collection run.'}
-      >
-        <NumberInput
-          value={form.interval}
-          min={10}
-          step={10}
-          onChange={(_e, { value }) => update({ interval: value ?? 0 })}
-          inputId={`interval-${account.name}`}
-        />
-      </ControlGroup>
-      <ControlGroup
-        label="First run starts"
-        error={validation.errors.startDate !== undefined}
-        help={validation.errors.startDate}
-      >
-        <Select
-          value={form.startMode}
-          onChange={(_e, { value }) => update({ startMode: String(value) as StartMode })}
-          data-testid={`start-mode-${account.name}`}
-        >
-          <Select.Option label="With everything 1Password keeps (120 days)" value="default" />
-          <Select.Option label="On a date" value="date" />
-          {form.startRaw !== '' && form.startMode === 'custom' && (
-            <Select.Option label={`As set in inputs.conf (${form.startRaw})`} value="custom" />
-          )}
-        </Select>
-        {form.startMode === 'date' && (
-          <DateInput
-            value={form.startDate}
-            onChange={(_e, { value }) => update({ startDate: value })}
-            inputId={`start-date-${account.name}`}
-          />
-        )}
-      </ControlGroup>
-      {validation.notes.map((note) => (
-        <Message key={note} type="info">
-          {note}
-        </Message>
-      ))}
-      <ControlGroup label="Log level">
-        <Select
-          value={form.logLevel}
-          onChange={(_e, { value }) => update({ logLevel: String(value) as '' | LogLevel })}
-          data-testid={`log-level-${account.name}`}
-        >
-          <Select.Option label="As on the Logging tab" value="" />
-          {logLevels.map((level) => (
-            <Select.Option key={level} label={level} value={level} />
-          ))}
-        </Select>
-      </ControlGroup>
-      <Button
-        appearance="primary"
-        label={stanza === undefined ? 'Create input' : 'Save input'}
-        disabled={!validation.canSave || busy}
-        onClick={() => void save()}
-        data-testid={`save-input-${account.name}`}
-      />
-      {status?.kind === 'saved' && (
-        <Message type="success" data-testid={`input-saved-${account.name}`}>
-          Saved. splunkd checked the settings with the input before accepting them.
-        </Message>
-      )}
-      {status?.kind === 'error' && (
-        <div data-testid={`input-error-${account.name}`}>
-          <Message type="error">{status.message}</Message>
-        </div>
-      )}
-    </section>
-  );
+/** Newest run end over an account's feeds, for the table's "Last run" column. */
+function lastRunByAccount(docs: readonly HealthDoc[], now: Date): Map<string, string> {
+  const newest = new Map<string, Date>();
+  for (const doc of docs) {
+    const account = doc.account ?? doc._key.split('__')[0] ?? '';
+    const at = toDate(doc.last_run_end) ?? toDate(doc.last_run_start);
+    const seen = newest.get(account);
+    if (at !== undefined && (seen === undefined || at > seen)) newest.set(account, at);
+  }
+  return new Map([...newest].map(([account, at]) => [account, formatAgo(at, now)]));
+}
+
+function feedIndexText(form: InputForm): string {
+  const overrides = form.feeds
+    .filter((feed) => form.feedIndexes[feed] !== '' && form.feedIndexes[feed] !== form.index)
+    .map((feed) => `${feeds[feed].label.toLowerCase()}: ${form.feedIndexes[feed]}`);
+  return overrides.length === 0 ? form.index : `${form.index} (${overrides.join(', ')})`;
 }
 
 export function InputsTab({ context }: { readonly context: SetupContextValue }): React.JSX.Element {
   const [macro, setMacro] = useState<string | undefined>(undefined);
   const [macroError, setMacroError] = useState<string | undefined>(undefined);
-  useEffect(() => {
+  const [dialog, setDialog] = useState<DialogState>({ kind: 'closed' });
+  const [deleting, setDeleting] = useState<string | undefined>(undefined);
+  const [notice, setNotice] = useState<Notice | undefined>(undefined);
+  const [toggling, setToggling] = useState<string | undefined>(undefined);
+  const [health, setHealth] = useState<HealthDoc[]>([]);
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const loadMacro = useCallback(() => {
+    setMacroError(undefined);
     context.service.indexMacro().then(setMacro, (e: unknown) => setMacroError(errorText(e)));
   }, [context.service]);
+  useEffect(loadMacro, [loadMacro]);
+  useEffect(() => {
+    // Only for the "Last run" column: a failure here leaves it empty, the Health tab says why.
+    context.service.listHealth().then(setHealth, () => setHealth([]));
+  }, [context.service, context.state]);
+
+  const forms = context.state.inputs.map((i) => inputFormFromStanza(i.name, i.content));
+  const now = new Date();
+  const lastRuns = lastRunByAccount(health, now);
 
   /** Keeps the dashboards' `onepassword_index` macro pointing at every index an input writes to. */
-  const onSaved = async (form: InputForm): Promise<void> => {
+  const syncMacro = async (changed: InputForm | undefined, removed?: string): Promise<void> => {
     const others = context.state.inputs
-      .filter((i) => i.name !== form.account)
-      .map((i) => String(i.content['index'] ?? ''));
-    const definition = indexMacroDefinition([
-      ...others,
-      inputPostParams(form)['index'] ?? defaultIndex,
-    ]);
+      .filter((i) => i.name !== changed?.name && i.name !== removed)
+      .flatMap((i) => indexesOfStanza(i.content));
+    const mine =
+      changed === undefined
+        ? []
+        : [changed.index, ...changed.feeds.map((f) => changed.feedIndexes[f])];
+    const definition = indexMacroDefinition([...others, ...mine].filter((i) => i !== ''));
     if (definition !== macro) {
       await context.service.setIndexMacro(definition);
       setMacro(definition);
     }
+  };
+
+  const onSaved = async (form: InputForm): Promise<void> => {
+    await syncMacro(form);
+    setDialog({ kind: 'closed' });
+    setNotice({
+      type: 'success',
+      testId: `input-saved-${form.name}`,
+      text: `Input ${form.name} saved. splunkd checked the settings with the input before accepting them.`,
+    });
     await context.afterSave();
+  };
+
+  const toggle = async (form: InputForm): Promise<void> => {
+    setToggling(form.name);
+    setNotice(undefined);
+    try {
+      await context.service.setInputEnabled(form.name, !form.enabled);
+      await context.refresh();
+    } catch (error) {
+      setNotice({ type: 'error', testId: 'inputs-error', text: errorText(error) });
+    } finally {
+      setToggling(undefined);
+    }
+  };
+
+  const confirmDelete = async (): Promise<void> => {
+    if (deleting === undefined) return;
+    const name = deleting;
+    try {
+      await context.service.deleteInput(name);
+      await syncMacro(undefined, name);
+      setDeleting(undefined);
+      setNotice({
+        type: 'success',
+        testId: `input-deleted-${name}`,
+        text: `Input ${name} deleted. Its saved position stays, so re-creating it resumes where it stopped.`,
+      });
+      await context.refresh();
+    } catch (error) {
+      setDeleting(undefined);
+      setNotice({ type: 'error', testId: 'inputs-error', text: errorText(error) });
+    }
   };
 
   if (context.state.accounts.length === 0) {
     return <P data-testid="inputs-no-accounts">Add an account on the Accounts tab first.</P>;
   }
+  const withoutInput = context.state.accounts.find((a) => !forms.some((f) => f.account === a.name));
   return (
     <div data-testid="inputs-tab">
       <IndexHelp context={context} onCreated={context.refresh} />
+      <div className="op-setup-toolbar">
+        <Button
+          appearance="primary"
+          label="Create input"
+          onClick={() => {
+            setNotice(undefined);
+            setDialog({
+              kind: 'create',
+              form: newInputForm(
+                withoutInput?.name ?? '',
+                withoutInput === undefined ? undefined : scopesOf(context, withoutInput.name),
+              ),
+            });
+          }}
+          data-testid="create-input"
+        />
+      </div>
+      {notice !== undefined && (
+        <div data-testid={notice.testId}>
+          <Message type={notice.type} onRequestRemove={() => setNotice(undefined)}>
+            {notice.text}
+          </Message>
+        </div>
+      )}
+      {forms.length === 0 ? (
+        <P data-testid="inputs-empty">
+          No input yet. Create one per account to start collecting its events.
+        </P>
+      ) : (
+        <div className="op-setup-table-wrap">
+          <Table stripeRows data-testid="inputs-table" className="op-setup-table">
+            <Table.Head>
+              <Table.HeadCell>Name</Table.HeadCell>
+              <Table.HeadCell>Account</Table.HeadCell>
+              <Table.HeadCell>Feeds</Table.HeadCell>
+              <Table.HeadCell>Index</Table.HeadCell>
+              <Table.HeadCell>Interval</Table.HeadCell>
+              <Table.HeadCell>Status</Table.HeadCell>
+              <Table.HeadCell>Last run</Table.HeadCell>
+              <Table.HeadCell>Actions</Table.HeadCell>
+            </Table.Head>
+            <Table.Body>
+              {forms.map((form) => (
+                <Table.Row key={form.name} data-testid={`input-row-${form.name}`}>
+                  <Table.Cell>{form.name}</Table.Cell>
+                  <Table.Cell>{form.account}</Table.Cell>
+                  <Table.Cell>{form.feeds.map((f) => feeds[f].label).join(', ')}</Table.Cell>
+                  <Table.Cell data-testid="input-row-index">{feedIndexText(form)}</Table.Cell>
+                  <Table.Cell>{form.interval} s</Table.Cell>
+                  <Table.Cell>
+                    <Switch
+                      appearance="toggle"
+                      selected={form.enabled}
+                      disabled={toggling === form.name}
+                      onClick={() => void toggle(form)}
+                      data-testid={`input-toggle-${form.name}`}
+                    >
+                      {form.enabled ? 'Enabled' : 'Disabled'}
+                    </Switch>
+                  </Table.Cell>
+                  <Table.Cell>{lastRuns.get(form.account) ?? 'never'}</Table.Cell>
+                  <Table.Cell>
+                    <div className="op-setup-actions">
+                      <Button
+                        inline
+                        appearance="secondary"
+                        label="Edit"
+                        onClick={() => setDialog({ kind: 'edit', form })}
+                        data-testid={`input-edit-${form.name}`}
+                      />
+                      <Button
+                        inline
+                        appearance="secondary"
+                        label="Clone"
+                        onClick={() =>
+                          setDialog({
+                            kind: 'clone',
+                            form: cloneInputForm(
+                              form,
+                              forms.map((f) => f.name),
+                            ),
+                          })
+                        }
+                        data-testid={`input-clone-${form.name}`}
+                      />
+                      <Button
+                        inline
+                        appearance="destructiveSecondary"
+                        label="Delete"
+                        onClick={() => setDeleting(form.name)}
+                        data-testid={`input-delete-${form.name}`}
+                      />
+                    </div>
+                  </Table.Cell>
+                </Table.Row>
+              ))}
+            </Table.Body>
+          </Table>
+        </div>
+      )}
       <P data-testid="index-macro">
         Dashboards search the macro <code>onepassword_index</code>
         {macro !== undefined && macro !== '' ? (
@@ -325,11 +313,45 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
         . It follows the indexes chosen here.
       </P>
       {macroError !== undefined && (
-        <Message type="warning">The index macro could not be read: {macroError}</Message>
+        <div data-testid="macro-error">
+          <Message type="warning">The index macro could not be read. {macroError}</Message>
+          <Button appearance="secondary" label="Retry" onClick={loadMacro} />
+        </div>
       )}
-      {context.state.accounts.map((account) => (
-        <InputCard key={account.name} context={context} account={account} onSaved={onSaved} />
-      ))}
+      {dialog.kind !== 'closed' && (
+        <InputDialog
+          context={context}
+          mode={dialog.kind}
+          initial={dialog.form}
+          onSaved={onSaved}
+          onClose={() => setDialog({ kind: 'closed' })}
+        />
+      )}
+      {deleting !== undefined && (
+        <Modal
+          open
+          returnFocus={returnFocus}
+          onRequestClose={() => setDeleting(undefined)}
+          data-testid="input-delete-dialog"
+        >
+          <Modal.Header title={`Delete input ${deleting}?`} />
+          <Modal.Body>
+            <P>
+              The input stops collecting. Events already indexed stay in Splunk, and so does its
+              saved position (checkpoint): re-creating it resumes where it stopped.
+            </P>
+          </Modal.Body>
+          <Modal.Footer>
+            <Button appearance="secondary" label="Cancel" onClick={() => setDeleting(undefined)} />
+            <Button
+              appearance="destructive"
+              label="Delete"
+              onClick={() => void confirmDelete()}
+              data-testid="input-confirm-delete"
+            />
+          </Modal.Footer>
+        </Modal>
+      )}
     </div>
   );
 }

@@ -200,3 +200,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
 }
+
+/** Screenshots shown in the README: the visible viewport, as an admin sees it, kept in docs/. */
+export const docScreenshotDir = path.join(repoRoot, 'docs', 'screenshots');
+
+export async function docScreenshot(page: Page, name: string): Promise<void> {
+  await mkdir(docScreenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(docScreenshotDir, `${name}.png`) });
+}

@@ -12,6 +12,7 @@ import {
   appId,
   hasChromium,
   nonAdmin,
+  docScreenshot,
   openBrowser,
   screenshot,
   signIn,
@@ -30,6 +31,35 @@ if (!hasChromium()) {
 
 async function text(page: Page, testId: string): Promise<string> {
   return ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
+}
+
+/**
+ * Table header labels cut short (ellipsis, clipped) and status badges wrapped onto two lines, as
+ * an admin would see them at the current width. Empty means everything reads whole.
+ */
+async function cutOrWrapped(page: Page, tableTestId: string): Promise<string[]> {
+  await page.getByTestId(tableTestId).waitFor();
+  return page.getByTestId(tableTestId).evaluate((table) => {
+    const problems: string[] = [];
+    for (const th of Array.from(table.querySelectorAll('th'))) {
+      // The label's own width against its cell (text spilling over is hidden by the next cell)…
+      const label = document.createRange();
+      label.selectNodeContents(th);
+      const cut = label.getBoundingClientRect().width > th.clientWidth + 1;
+      // …and any ellipsis or clipping inside the cell.
+      const clipped = Array.from(th.querySelectorAll('*')).some(
+        (el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible',
+      );
+      if (cut || clipped) problems.push(`header cut: ${th.textContent ?? ''}`);
+    }
+    for (const badge of Array.from(table.querySelectorAll('.op-setup-badge'))) {
+      // One line of text is about 1.4 font sizes tall (plus the padding); two lines are more.
+      const fontSize = parseFloat(getComputedStyle(badge).fontSize);
+      if (badge.getBoundingClientRect().height > fontSize * 2.2)
+        problems.push(`badge wrapped: ${badge.textContent ?? ''}`);
+    }
+    return problems;
+  });
 }
 
 async function openTab(page: Page, label: string): Promise<void> {
@@ -202,7 +232,10 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     expect(await text(page, 'status-scopes')).toBe('Sign-in attempts, Item usages, Audit events');
     expect(await text(page, 'status-expiry')).toBe('Never expires');
     expect(await text(page, 'status-account-uuid')).toBe(stack.sim.accountUuid);
+    expect(await text(page, 'saved-check-ok')).toContain('The account acme was saved');
+    await page.getByTestId('account-dialog').getByText('Edit account acme').waitFor();
     await screenshot(page, '05-add-account-live-check-ok');
+    await docScreenshot(page, 'account-dialog-checked');
     await page.getByTestId('account-cancel').click();
     await page.getByTestId('account-row-acme').waitFor();
     expect(
@@ -272,13 +305,13 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     cases.push({
       account: 'revoked-co',
       token: revoked,
-      words: /invalid or has been revoked/,
+      words: /Invalid or revoked token\. 1Password rejected the token\. Issue a new/,
       shot: '08-live-check-revoked',
     });
     cases.push({
       account: 'truncated-co',
       token: stack.sim.truncatedToken(stack.sim.issueToken()),
-      words: /truncated/i,
+      words: /Token incomplete or wrong endpoint\. .*pasted incompletely/,
       shot: '09-live-check-truncated',
     });
     for (const c of cases) {
@@ -292,6 +325,13 @@ describe('setup page on Splunk Enterprise (admin)', () => {
       const live = await liveOutcome(page);
       expect(live.outcome).toBe('failed');
       expect(live.text).toMatch(c.words);
+      // Said once, not twice.
+      expect(live.text.split('revoked').length).toBeLessThanOrEqual(2);
+      // Saved, and the dialog says so plainly; it now edits the saved account.
+      expect(await text(page, 'saved-check-failed')).toContain(
+        `The account ${c.account} was saved, but its connection check failed`,
+      );
+      await page.getByTestId('account-dialog').getByText(`Edit account ${c.account}`).waitFor();
       await screenshot(page, c.shot);
       await page.getByTestId('account-cancel').click();
       // Clean up through the page: delete the account again.
@@ -324,27 +364,55 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     await screenshot(page, '10-inputs-index-missing');
     await page.getByTestId('create-index').click();
     await page.getByTestId('index-missing-enterprise').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('inputs-empty').count()).toBe(1);
 
-    // globex's token lacks item usages: its checkbox is off and disabled.
-    const globexItem = page.getByTestId('feed-globex-itemusages');
+    // acme: "Create input" opens a dialog for the first account without an input.
+    await page.getByTestId('create-input').click();
+    const dialog = page.getByTestId('input-dialog');
+    await dialog.getByText('Create input').first().waitFor();
+    expect(await page.inputValue('#input-name')).toBe('acme');
+    // A bad interval is an error, shown as one, and never silently changed.
+    await page.fill('#input-interval', '5');
+    expect(await text(page, 'field-error-interval')).toBe(
+      'The interval is a whole number of seconds from 10 to 86400.',
+    );
+    expect(await page.getByTestId('input-save').isDisabled()).toBe(true);
+    expect(await page.inputValue('#input-interval')).toBe('5');
+    await page.fill('#input-interval', '120');
+    await page.getByTestId('field-error-interval').waitFor({ state: 'detached' });
+    await choose(page, 'input-start-mode', 'On a date');
+    const future = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const [fy, fm, fd] = future.split('-');
+    await page.fill('#input-start-date', `${fm}/${fd}/${fy}`);
+    await page.keyboard.press('Enter');
+    expect(await text(page, 'field-error-startDate')).toBe('The start date is in the future.');
+    const start = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    const [y, m, d] = start.split('-');
+    await page.fill('#input-start-date', `${m}/${d}/${y}`);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('field-error-startDate').waitFor({ state: 'detached' });
+    // Audit events get their own index; the other feeds keep the input's.
+    await choose(page, 'input-index-auditevents', 'main');
+    await screenshot(page, '11-input-dialog');
+    await docScreenshot(page, 'input-dialog');
+    await page.getByTestId('input-save').click();
+    await page.getByTestId('input-saved-acme').waitFor({ timeout: 90_000 });
+    await page.getByTestId('input-dialog').waitFor({ state: 'detached' });
+
+    // globex: its token lacks item usages, so that box is off and disabled; it goes to main.
+    await page.getByTestId('create-input').click();
+    expect(await page.inputValue('#input-name')).toBe('globex');
+    const globexItem = page.getByTestId('input-feed-itemusages');
     expect(await globexItem.getByRole('checkbox').getAttribute('aria-checked')).toBe('false');
     expect(await globexItem.getByRole('checkbox').isDisabled()).toBe(true);
     expect(await globexItem.textContent()).toContain('not in the token’s scopes');
-
-    await page.fill('#interval-acme', '120');
-    await choose(page, 'start-mode-acme', 'On a date');
-    const start = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
-    const [y, m, d] = start.split('-');
-    await page.fill('#start-date-acme', `${m}/${d}/${y}`);
-    await page.keyboard.press('Enter');
-    await screenshot(page, '11-inputs-two-accounts');
-    await page.getByTestId('save-input-acme').click();
-    await page.getByTestId('input-saved-acme').waitFor({ timeout: 90_000 });
-    // globex goes to main: the dashboards' macro must then cover both indexes.
-    await choose(page, 'index-globex', 'main');
-    await page.getByTestId('save-input-globex').click();
+    await choose(page, 'input-index', 'main');
+    await page.getByTestId('input-save').click();
     await page.getByTestId('input-saved-globex').waitFor({ timeout: 90_000 });
+    await page.getByTestId('input-row-globex').waitFor();
+    expect(await text(page, 'input-row-acme')).toContain('onepassword (audit events: main)');
     await screenshot(page, '12-inputs-saved');
+    await docScreenshot(page, 'inputs-table');
 
     const byName = new Map(stack.splunkd.inputs().map((i) => [i.name, i]));
     const acme = byName.get('acme');
@@ -354,6 +422,7 @@ describe('setup page on Splunk Enterprise (admin)', () => {
       account: 'acme',
       feeds: 'signinattempts,itemusages,auditevents',
       index: 'onepassword',
+      index_audit_events: 'main',
       interval: '120',
       start_time: `${start}T00:00:00Z`,
     });
@@ -373,6 +442,157 @@ describe('setup page on Splunk Enterprise (admin)', () => {
         true,
       );
     }
+  });
+
+  test('the inputs table: clone, toggle, delete and re-create', async () => {
+    // Clone: a copy under a new name, for an account still to pick; one input per account.
+    await page.getByTestId('input-clone-acme').click();
+    await page.getByTestId('input-dialog').getByText('Clone input acme').waitFor();
+    expect(await page.inputValue('#input-name')).toBe('acme_copy');
+    expect(await page.inputValue('#input-interval')).toBe('120');
+    await choose(page, 'input-account', 'acme');
+    expect(await text(page, 'field-error-account')).toBe(
+      'The account acme already has the input acme. One input per account: edit that one instead.',
+    );
+    expect(await page.getByTestId('input-save').isDisabled()).toBe(true);
+    await page.getByTestId('input-dialog').getByRole('button', { name: 'Cancel' }).click();
+
+    // Toggle: splunkd's disable and enable actions, straight from the table.
+    await page.getByTestId('input-toggle-globex').click();
+    // The label follows splunkd's state, re-read after the action.
+    await page.getByTestId('input-toggle-globex').getByText('Disabled').waitFor();
+    expect(stack.splunkd.inputs().find((i) => i.name === 'globex')?.disabled).toBe(true);
+    await page.getByTestId('input-toggle-globex').click();
+    await page.getByTestId('input-toggle-globex').getByText('Enabled').waitFor();
+    expect(stack.splunkd.inputs().find((i) => i.name === 'globex')?.disabled).toBe(false);
+
+    // Delete, after a confirmation; the macro follows.
+    await page.getByTestId('input-delete-globex').click();
+    await page.getByTestId('input-confirm-delete').click();
+    await page.getByTestId('input-deleted-globex').waitFor();
+    await page.getByTestId('input-row-globex').waitFor({ state: 'detached' });
+    expect(stack.splunkd.inputs().map((i) => i.name)).not.toContain('globex');
+    // acme still sends audit events to main.
+    expect(stack.splunkd.confText('macros', appId)).toMatch(
+      /definition = \(index=main OR index=onepassword\)/,
+    );
+
+    // Re-create globex's input for the tests that follow.
+    await page.getByTestId('create-input').click();
+    await choose(page, 'input-index', 'main');
+    await page.getByTestId('input-save').click();
+    await page.getByTestId('input-saved-globex').waitFor({ timeout: 90_000 });
+    expect(stack.splunkd.inputs().find((i) => i.name === 'globex')?.params).toMatchObject({
+      feeds: 'signinattempts,auditevents',
+      index: 'main',
+    });
+  });
+
+  test('the accounts list keeps the facts after a failed re-check; a token expiring in 20 days is flagged', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 20 * 86_400 + 3600;
+    const expiryDay = new Date(expiresAt * 1000).toISOString().slice(0, 10);
+    const token = stack.sim.issueToken({ exp: expiresAt });
+    await openTab(page, 'Accounts');
+    await page.getByTestId('add-account').click();
+    await page.fill('#account-name', 'soon-co');
+    await pasteToken(page, token);
+    await page.getByTestId('use-custom-endpoint').click();
+    await page.fill('#account-endpoint', stack.sim.url);
+    await page.getByTestId('account-save').click();
+    expect((await liveOutcome(page)).outcome).toBe('ok');
+    await page.getByTestId('account-cancel').click();
+    const row = page.getByTestId('account-row-soon-co');
+    await row.waitFor();
+    expect(await row.getByTestId('expiry-badge').textContent()).toBe('20 days left');
+    expect(await text(page, 'expiry-banner')).toContain(
+      `The token of soon-co expires in 20 days (${expiryDay}).`,
+    );
+    expect(await row.getByTestId('last-check').getAttribute('data-tone')).toBe('ok');
+
+    // The token is revoked: the re-check fails, and the row still tells what is known.
+    stack.sim.revokeToken(token);
+    await page.getByTestId('check-soon-co').click();
+    const result = page.getByTestId('check-result-soon-co');
+    expect((await liveOutcome(page, result)).outcome).toBe('failed');
+    await row.getByTestId('facts-as-of').waitFor();
+    expect(await row.getByTestId('row-region').textContent()).toContain('Custom endpoint');
+    expect(await row.getByTestId('row-scopes').textContent()).toBe(
+      'Sign-in attempts, Item usages, Audit events',
+    );
+    expect(await row.getByTestId('row-expiry').textContent()).toContain(`Expires ${expiryDay}`);
+    expect(await row.getByTestId('expiry-badge').textContent()).toBe('20 days left');
+    const lastCheck = row.getByTestId('last-check');
+    expect(await lastCheck.getAttribute('data-tone')).toBe('error');
+    expect(await lastCheck.textContent()).toMatch(
+      /Invalid or revoked token\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(\d+ s ago\)/,
+    );
+    expect(await cutOrWrapped(page, 'accounts-table')).toEqual([]);
+    await screenshot(page, '13a-accounts-after-failed-recheck');
+    await docScreenshot(page, 'accounts');
+    // Still true after a reload: the kept facts are stored, not only in the page.
+    await page.reload();
+    await page.getByTestId('account-row-soon-co').getByTestId('facts-as-of').waitFor();
+    expect(
+      await page.getByTestId('account-row-soon-co').getByTestId('row-expiry').textContent(),
+    ).toContain(`Expires ${expiryDay}`);
+    await page.getByTestId('delete-soon-co').click();
+    await page.getByTestId('confirm-delete').click();
+    await page.getByTestId('account-row-soon-co').waitFor({ state: 'detached' });
+    expectNoLeak(stack, browser, token);
+  });
+
+  test('failures read in plain words: DNS, and splunkd not answering (with Retry)', async () => {
+    // A custom endpoint whose name does not resolve: saved, check failed, said plainly.
+    await page.getByTestId('add-account').click();
+    await page.fill('#account-name', 'dns-co');
+    await pasteToken(page, stack.sim.issueToken());
+    await page.getByTestId('use-custom-endpoint').click();
+    await page.fill('#account-endpoint', 'https://events-gateway.invalid');
+    await page.getByTestId('account-save').click();
+    const live = await liveOutcome(page);
+    expect(live.outcome).toBe('failed');
+    expect(live.text).toContain('Cannot resolve events-gateway.invalid.');
+    expect(live.text).not.toMatch(/getaddrinfo/);
+    expect(await text(page, 'saved-check-failed')).toContain('dns-co was saved');
+    await screenshot(page, '13b-live-check-dns');
+    await page.getByTestId('account-cancel').click();
+    await page.getByTestId('delete-dns-co').click();
+    await page.getByTestId('confirm-delete').click();
+    await page.getByTestId('account-row-dns-co').waitFor({ state: 'detached' });
+
+    // Splunk Web does not answer while the page loads: plain words and a Retry that works.
+    await page.route('**/splunkd/__raw/**', (route) => route.abort('connectionrefused'));
+    await page.reload();
+    await page.getByTestId('load-failed').waitFor();
+    const failed = await text(page, 'load-failed');
+    expect(failed).toContain('Splunk did not answer.');
+    expect(failed).not.toContain('Failed to fetch');
+    await screenshot(page, '13c-load-failed');
+    await page.unroute('**/splunkd/__raw/**');
+    await page.getByTestId('load-retry').click();
+    await page.getByTestId('setup-page').waitFor();
+    await page.getByTestId('account-row-acme').waitFor();
+
+    // splunkd answers 503 (KV store starting): its status in words, and a Retry on the tab.
+    const health = '**/storage/collections/data/onepassword_health**';
+    await page.route(health, (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ messages: [{ type: 'ERROR', text: 'KV Store is initializing' }] }),
+      }),
+    );
+    await openTab(page, 'Health');
+    const healthError = await text(page, 'health-error');
+    expect(healthError).toContain(
+      'splunkd is starting or busy. splunkd (or its KV store) is not ready yet.',
+    );
+    expect(healthError).toContain('(KV Store is initializing)');
+    await screenshot(page, '13d-health-503');
+    await page.unroute(health);
+    await page.getByTestId('health-error').getByRole('button', { name: 'Retry' }).click();
+    await page.getByTestId('health-error').waitFor({ state: 'detached' });
+    await openTab(page, 'Accounts');
   });
 
   test('a token without a scope the input collects is refused with its own message', async () => {
@@ -416,18 +636,135 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     ]) {
       const row = page.getByTestId(`health-row-${key}`);
       await row.waitFor();
-      expect(await row.locator('[data-tone]').textContent()).toBe('ok');
-      expect(['ok', 'warning']).toContain(
-        await row.locator('[data-tone]').getAttribute('data-tone'),
-      );
+      // Each run collected events: collecting, not quiet, late or failing.
+      expect(await row.getByTestId('health-status').textContent()).toBe('OK');
+      expect(await row.getByTestId('health-status').getAttribute('data-state')).toBe('ok');
     }
     expect(await page.getByTestId('health-row-globex__itemusages').count()).toBe(0);
+    expect(await page.getByTestId('health-dashboard-link').getAttribute('href')).toContain(
+      'onepassword_health',
+    );
+    expect(
+      decodeURIComponent((await page.getByTestId('health-log-link').getAttribute('href')) ?? ''),
+    ).toContain('component=ExecProcessor "onepassword_events"');
     await screenshot(page, '14-health-panel');
+    expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
+    await page.setViewportSize({ width: 800, height: 900 });
+    expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
+    await openTab(page, 'Accounts');
+    expect(await cutOrWrapped(page, 'accounts-table')).toEqual([]);
+    await openTab(page, 'Inputs');
+    expect(await cutOrWrapped(page, 'inputs-table')).toEqual([]);
+    await openTab(page, 'Health');
+    await docScreenshot(page, 'health-800');
+    await page.setViewportSize({ width: 1366, height: 900 });
+    expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
     expectNoLeak(stack, browser, acmeToken, [proxyPassword]);
     expectNoLeak(stack, browser, globexToken);
     for (const run of [acme, globex]) {
       expect(run.stderr).not.toContain(acmeToken.split('.')[2] ?? acmeToken);
     }
+  });
+
+  test('health tells quiet from late from error at a glance', async () => {
+    // Health documents as the input writes them after runs that were quiet, stopped or failed
+    // (written through Splunk Web like any KV write; the runs above only produced OK rows).
+    const nowS = Math.floor(Date.now() / 1000);
+    const base = { status: 'ok', last_success: nowS - 30, events_24h: 0, last_error: null };
+    const docs = [
+      {
+        ...base,
+        _key: 'acme__auditevents',
+        account: 'acme',
+        feed: 'auditevents',
+        last_run_start: nowS - 40,
+        last_run_end: nowS - 30,
+        last_event_time: nowS - 25 * 3600,
+        lag_seconds: 25 * 3600,
+        events_last_run: 0,
+      },
+      {
+        ...base,
+        _key: 'acme__itemusages',
+        account: 'acme',
+        feed: 'itemusages',
+        last_run_start: nowS - 2 * 3600 - 10,
+        last_run_end: nowS - 2 * 3600,
+        last_success: nowS - 2 * 3600,
+        last_event_time: nowS - 3 * 3600,
+        events_last_run: 4,
+      },
+      {
+        ...base,
+        _key: 'globex__signinattempts',
+        account: 'globex',
+        feed: 'signinattempts',
+        status: 'error',
+        last_run_start: nowS - 40,
+        last_run_end: nowS - 30,
+        last_success: nowS - 3600,
+        last_event_time: nowS - 3600,
+        events_last_run: 0,
+        last_error: 'HTTP 401 from the Events API',
+        last_error_class: 'unauthorized',
+        last_error_time: nowS - 30,
+      },
+    ];
+    const status = await page.evaluate(async (body) => {
+      const csrf = /splunkweb_csrf_token_8000=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      const response = await fetch(
+        '/en-US/splunkd/__raw/servicesNS/nobody/TA-1password-events/storage/collections/data/onepassword_health/batch_save?output_mode=json',
+        {
+          method: 'POST',
+          credentials: 'include',
+          headers: { 'X-Splunk-Form-Key': csrf, 'Content-Type': 'application/json' },
+          body,
+        },
+      );
+      return response.status;
+    }, JSON.stringify(docs));
+    expect(status).toBe(200);
+    await openTab(page, 'Health');
+    await page.getByTestId('health-refresh').click();
+    const state = async (key: string): Promise<[string, string, string]> => {
+      const row = page.getByTestId(`health-row-${key}`);
+      return [
+        (await row.getByTestId('health-status').getAttribute('data-state')) ?? '',
+        (await row.getByTestId('health-status').textContent()) ?? '',
+        (await row.getByTestId('health-detail').textContent()) ?? '',
+      ];
+    };
+    await page
+      .getByTestId('health-row-acme__itemusages')
+      .getByText('Late', { exact: true })
+      .waitFor();
+    expect(await state('acme__auditevents')).toEqual([
+      'quiet',
+      'Quiet',
+      'Collecting; nothing new, last event 25 h 0 min ago.',
+    ]);
+    // acme runs every 120 s: two hours without a run is late.
+    expect(await state('acme__itemusages')).toEqual([
+      'late',
+      'Late',
+      'No run for 2 h 0 min (every 2 min expected).',
+    ]);
+    expect(await state('globex__signinattempts')).toEqual([
+      'error',
+      'Error',
+      'Last run failed: Invalid or revoked token.',
+    ]);
+    expect(await state('acme__signinattempts')).toEqual([
+      'ok',
+      'OK',
+      expect.stringMatching(/^Collecting; \d+ events in the last run\.$/),
+    ]);
+    expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
+    await screenshot(page, '14b-health-states');
+    await docScreenshot(page, 'health-1366');
+    await page.setViewportSize({ width: 800, height: 900 });
+    expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
+    await page.setViewportSize({ width: 1366, height: 900 });
   });
 
   test('editing (new token, per-account proxy credentials) and deleting an account', async () => {
@@ -440,9 +777,16 @@ describe('setup page on Splunk Enterprise (admin)', () => {
       accountUuid: globexAccount,
       features: ['signinattempts', 'auditevents'],
     });
+    // The stored custom endpoint shows (never the token): the box is ticked, the URL filled in.
+    expect(
+      await page
+        .getByTestId('use-custom-endpoint')
+        .getByRole('checkbox')
+        .getAttribute('aria-checked'),
+    ).toBe('true');
+    expect(await page.inputValue('#account-endpoint')).toBe(stack.sim.url);
+    expect(await page.getByTestId('account-save').isDisabled()).toBe(false);
     await pasteToken(page, newToken);
-    await page.getByTestId('use-custom-endpoint').click();
-    await page.fill('#account-endpoint', stack.sim.url);
     await screenshot(page, '15-edit-account');
     await page.getByTestId('account-save').click();
     expect((await liveOutcome(page)).outcome).toBe('ok');
@@ -586,7 +930,7 @@ describe('setup page for a non-admin user, and on Splunk Cloud', () => {
     // No CA bundle is configured on this stack: the packaged input cannot verify the simulator.
     const live = await liveOutcome(page);
     expect(live.outcome).toBe('failed');
-    expect(live.text).toMatch(/TLS verification of localhost:\d+ failed/);
+    expect(live.text).toMatch(/Certificate of localhost:\d+ not trusted\. .*CA certificate/);
     await screenshot(page, '20-live-check-unreachable');
     await page.getByTestId('account-cancel').click();
     await openTab(page, 'Inputs');

@@ -8,6 +8,35 @@ import {
 const now = new Date('2026-11-22T00:00:00Z');
 
 describe('parseInputConfig', () => {
+  it('sends every feed to the input index unless a per-feed index overrides it', () => {
+    const plain = parseInputConfig('x', { account: 'a', index: 'sec' }, 'h', now);
+    expect(plain.feedIndexes).toEqual({
+      signinattempts: 'sec',
+      itemusages: 'sec',
+      auditevents: 'sec',
+    });
+    const split = parseInputConfig(
+      'x',
+      { account: 'a', index: 'sec', index_audit_events: 'audit', index_item_usages: ' ' },
+      'h',
+      now,
+    );
+    expect(split.feedIndexes).toEqual({
+      signinattempts: 'sec',
+      itemusages: 'sec',
+      auditevents: 'audit',
+    });
+    expect(parseInputConfig('x', { account: 'a' }, 'h', now).feedIndexes.signinattempts).toBe(
+      'onepassword',
+    );
+  });
+
+  it('refuses an invalid per-feed index and names the parameter', () => {
+    expect(() =>
+      parseInputConfig('x', { account: 'a', index_signin_attempts: '_internal' }, 'h', now),
+    ).toThrow(/index_signin_attempts "_internal" is not a valid Splunk index name/);
+  });
+
   it('applies the documented defaults', () => {
     const c = parseInputConfig('onepassword_events://acme', { account: 'acme' }, 'sh1', now);
     expect(c).toMatchObject({

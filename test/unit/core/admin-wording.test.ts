@@ -1,8 +1,10 @@
 import {
   errorClassWording,
+  networkCodeInText,
   networkFailureKind,
   networkWording,
   rootErrorCode,
+  splunkdWording,
   tlsErrorCodes,
   wordingForClass,
 } from '../../../src/core/admin-wording';
@@ -58,5 +60,23 @@ describe('admin wording', () => {
     expect(wordingForClass('unauthorized').headline).toBe('Invalid or revoked token');
     expect(wordingForClass('no_such_class')).toBe(errorClassWording.internal);
     expect(wordingForClass(null)).toBe(errorClassWording.internal);
+  });
+});
+
+describe('splunkd wording and codes inside messages', () => {
+  it('finds a network or TLS code inside a message, not other capitals', () => {
+    expect(networkCodeInText('getaddrinfo ENOTFOUND events.1password.com')).toBe('ENOTFOUND');
+    expect(networkCodeInText('unable to verify: UNABLE_TO_VERIFY_LEAF_SIGNATURE')).toBe(
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    );
+    expect(networkCodeInText('HTTP ERROR from TLS PROXY')).toBeUndefined();
+  });
+
+  it('words no answer and each HTTP status class for the setup page', () => {
+    expect(splunkdWording('unreachable').headline).toBe('Splunk did not answer');
+    expect(splunkdWording(401).action).toContain('Sign in');
+    expect(splunkdWording(503).headline).toBe('splunkd is starting or busy');
+    expect(splunkdWording(502).headline).toBe('splunkd failed (HTTP 502)');
+    expect(splunkdWording(400).headline).toBe('splunkd refused the request (HTTP 400)');
   });
 });

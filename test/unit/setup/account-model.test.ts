@@ -5,6 +5,7 @@ import {
   checkToken,
   emptyAccountForm,
   regionHostFromConf,
+  storedEndpointOf,
   validateAccountForm,
   type AccountContext,
 } from '../../../src/setup/account-model';
@@ -84,6 +85,10 @@ describe('checkToken: each problem has its own message', () => {
     const token = makeToken({ aud: ['events.example.net'], '1password.com/fts': ['auditevents'] });
     const refused = checkToken(token, checkOptions);
     expect(refused.state === 'problem' && refused.problem).toBe('endpoint');
+    // The message points at the box that fixes it.
+    expect(refused.state === 'problem' && refused.message).toContain(
+      'tick “Send the token to a custom https endpoint” below',
+    );
     const custom = checkToken(token, {
       ...checkOptions,
       customEndpoint: 'https://gw.example.net:8443',
@@ -162,6 +167,31 @@ describe('validateAccountForm', () => {
     );
     expect(http.errors.customEndpoint).toContain('must use https://');
     expect(http.canSave).toBe(false);
+  });
+
+  it('editing an account with a stored custom endpoint keeps it without the token', () => {
+    const edit = { ...newContext, isNew: false, storedEndpoint: 'https://gw.example.net' };
+    const form = {
+      ...emptyAccountForm,
+      name: 'acme',
+      useCustomEndpoint: true,
+      customEndpoint: 'https://gw.example.net',
+    };
+    expect(validateAccountForm(form, edit)).toMatchObject({ canSave: true, errors: {} });
+    // Moving it elsewhere, or back to 1Password, needs the token again.
+    expect(
+      validateAccountForm({ ...form, customEndpoint: 'https://other.example.net' }, edit).errors
+        .token,
+    ).toBe('Paste the token again to send it to a custom endpoint.');
+    expect(validateAccountForm({ ...form, useCustomEndpoint: false }, edit).errors.token).toBe(
+      'Paste the token again to send it to 1Password instead of the custom endpoint.',
+    );
+  });
+
+  it('reads the stored custom endpoint from the host the last check used', () => {
+    expect(storedEndpointOf('localhost:8443')).toBe('https://localhost:8443');
+    expect(storedEndpointOf('events.1password.com')).toBeUndefined();
+    expect(storedEndpointOf(null)).toBeUndefined();
   });
 
   it('a valid new account can be saved', () => {

@@ -1,5 +1,7 @@
 import { inputParams } from '../../../src/config/input-params';
 import {
+  cloneInputForm,
+  indexesOfStanza,
   indexMacroDefinition,
   inputFormFromStanza,
   inputPostParams,
@@ -130,6 +132,9 @@ describe('inputPostParams', () => {
       interval: '60',
       start_time: '-120d',
       log_level: '',
+      index_signin_attempts: '',
+      index_item_usages: '',
+      index_audit_events: '',
     });
     const edit = inputPostParams({
       ...form,
@@ -142,6 +147,85 @@ describe('inputPostParams', () => {
     expect(edit).not.toHaveProperty('name');
     expect(edit).not.toHaveProperty('disabled');
     expect(edit).toMatchObject({ start_time: '2026-05-01T00:00:00Z', log_level: 'WARN' });
+  });
+});
+
+describe('per-feed indexes, names, one input per account, clone', () => {
+  const base = { ...newInputForm('acme', undefined), index: 'onepassword' };
+  const context = { scopes: undefined, indexes: ['main', 'onepassword', 'audit'], now };
+
+  it('reads and writes the per-feed overrides; one for an uncollected feed or equal to the index is cleared', () => {
+    const form = inputFormFromStanza('acme', {
+      account: 'acme',
+      feeds: 'signinattempts,auditevents',
+      index: 'onepassword',
+      index_audit_events: 'audit',
+      index_item_usages: 'main',
+      index_signin_attempts: 'onepassword',
+    });
+    expect(form.feedIndexes).toEqual({
+      signinattempts: 'onepassword',
+      itemusages: 'main',
+      auditevents: 'audit',
+    });
+    expect(inputPostParams({ ...form, exists: true })).toMatchObject({
+      index_signin_attempts: '',
+      index_item_usages: '',
+      index_audit_events: 'audit',
+    });
+    expect(
+      indexesOfStanza({
+        feeds: 'signinattempts,auditevents',
+        index: 'onepassword',
+        index_audit_events: 'audit',
+      }),
+    ).toEqual(['onepassword', 'audit']);
+  });
+
+  it('refuses a per-feed index that does not exist', () => {
+    const v = validateInputForm(
+      { ...base, feedIndexes: { ...base.feedIndexes, itemusages: 'nope' } },
+      context,
+    );
+    expect(v.errors.feedIndexes).toBe(
+      'The index "nope" does not exist on this Splunk. Create it first or pick another.',
+    );
+  });
+
+  it('a new input needs a free, plain name and an account without an input', () => {
+    const others = new Map([['acme', 'acme']]);
+    expect(validateInputForm(base, { ...context, otherInputs: others }).errors).toEqual({
+      name: 'An input named "acme" already exists.',
+      account:
+        'The account acme already has the input acme. One input per account: edit that one instead.',
+    });
+    expect(validateInputForm({ ...base, name: 'bad name' }, context).errors.name).toContain(
+      'letters, digits',
+    );
+    expect(validateInputForm({ ...base, account: '' }, context).errors.account).toBe(
+      'Pick the account this input collects.',
+    );
+    // Editing an input does not judge its own name.
+    expect(
+      validateInputForm({ ...base, exists: true }, { ...context, otherInputs: new Map() }).canSave,
+    ).toBe(true);
+  });
+
+  it('reads the account from the stanza, the name from the stanza name', () => {
+    expect(inputFormFromStanza('acme_eu', { account: 'acme' })).toMatchObject({
+      name: 'acme_eu',
+      account: 'acme',
+    });
+    expect(inputFormFromStanza('acme', {}).account).toBe('acme');
+  });
+
+  it('a clone is a new input under a free name, for an account still to pick', () => {
+    const clone = cloneInputForm({ ...base, exists: true, interval: 120 }, ['acme', 'acme_copy']);
+    expect(clone).toMatchObject({ name: 'acme_copy2', account: '', exists: false, interval: 120 });
+    expect(inputPostParams({ ...clone, account: 'globex' })).toMatchObject({
+      name: 'acme_copy2',
+      account: 'globex',
+    });
   });
 });
 

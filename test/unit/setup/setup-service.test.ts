@@ -12,6 +12,7 @@ import { SetupService } from '../../../src/setup/setup-service';
 import {
   SplunkdRest,
   SplunkdRequestError,
+  SplunkdUnreachableError,
   type RestTransport,
 } from '../../../src/setup/splunkd-rest';
 import { emptyAccountForm } from '../../../src/setup/account-model';
@@ -41,6 +42,8 @@ interface Harness {
   bodies: string[];
   calls: string[];
   dir: string;
+  /** Runs after splunkd accepted a probe, as the input's validation would (writes its status). */
+  afterProbe: { run: (() => Promise<void>) | undefined };
 }
 
 async function start(sessionUser: 'admin' | 'analyst' = 'admin'): Promise<Harness> {
@@ -66,6 +69,7 @@ async function start(sessionUser: 'admin' | 'analyst' = 'admin'): Promise<Harnes
   const dispatcher = new Agent({ connect: { ca: splunkd.caPem } });
   const bodies: string[] = [];
   const calls: string[] = [];
+  const afterProbe: Harness['afterProbe'] = { run: undefined };
   const transport: RestTransport = {
     url: (endpoint, ns) =>
       ns === undefined
@@ -81,13 +85,23 @@ async function start(sessionUser: 'admin' | 'analyst' = 'admin'): Promise<Harnes
       const text = await response.text();
       bodies.push(text);
       calls.push(`${init.method ?? 'GET'} ${new URL(url).pathname} ${response.status}`);
+      if (response.status === 201 && String(init.body ?? '').includes('name=__check__')) {
+        await afterProbe.run?.();
+      }
       return new Response(text, {
         status: response.status,
         headers: { 'content-type': response.headers.get('content-type') ?? '' },
       });
     },
   };
-  return { splunkd, service: new SetupService(new SplunkdRest(transport)), bodies, calls, dir };
+  return {
+    splunkd,
+    service: new SetupService(new SplunkdRest(transport)),
+    bodies,
+    calls,
+    dir,
+    afterProbe,
+  };
 }
 
 async function stop(h: Harness): Promise<void> {
@@ -185,6 +199,57 @@ describe('SetupService against the splunkd stand-in', () => {
     const second = await h.service.liveCheck('acme', []);
     expect(second.outcome).toBe('ok');
     expect(second.status?.host).toBe('events.1password.com');
+  });
+
+  it('live check: a failed re-check keeps the last known facts instead of blanking them', async () => {
+    const nowS = Math.floor(Date.now() / 1000);
+    const expiresAt = nowS + 20 * 86_400;
+    await postKv(h, {
+      _key: 'acme',
+      account: 'acme',
+      checked_at: nowS - 3600,
+      ok: true,
+      host: 'events.1password.com',
+      region: 'US',
+      features: ['auditevents', 'signinattempts'],
+      account_uuid: 'ACC1',
+      expires_at: expiresAt,
+    });
+    // The input records a failed check without facts (it never got to read them).
+    h.afterProbe.run = () =>
+      postKv(h, {
+        _key: 'acme',
+        account: 'acme',
+        checked_at: Math.floor(Date.now() / 1000),
+        ok: false,
+        error_class: 'network',
+        error_message: '1Password could not be reached: ENOTFOUND events.1password.com',
+      });
+    const result = await h.service.liveCheck('acme', []);
+    expect(result.outcome).toBe('failed');
+    expect(result.status).toMatchObject({
+      ok: false,
+      error_class: 'network',
+      host: 'events.1password.com',
+      features: ['auditevents', 'signinattempts'],
+      expires_at: expiresAt,
+      facts_checked_at: nowS - 3600,
+    });
+    // Stored, so the Accounts list shows the same after a reload.
+    expect((await h.service.listStatuses()).get('acme')).toMatchObject({
+      host: 'events.1password.com',
+      expires_at: expiresAt,
+    });
+  });
+
+  it('no answer at all from Splunk Web is a typed error, not "Failed to fetch"', async () => {
+    const rest = new SplunkdRest({
+      url: (endpoint) => `http://127.0.0.1:9/${endpoint}`,
+      send: () => Promise.reject(new TypeError('Failed to fetch')),
+    });
+    await expect(new SetupService(rest).listAccounts()).rejects.toBeInstanceOf(
+      SplunkdUnreachableError,
+    );
   });
 
   it('inputs: create with disabled, edit, then enable/disable actions; the macro is upserted', async () => {

@@ -4,6 +4,7 @@ import {
   formatAgo,
   formatDuration,
   healthRows,
+  keepKnownFacts,
   parseAccountStatus,
   parseHealthDocs,
   toDate,
@@ -92,10 +93,92 @@ describe('account status', () => {
   });
 
   it('has a headline for each error class and a fallback', () => {
-    expect(errorHeadline('not_found')).toContain('Truncated token');
+    expect(errorHeadline('not_found')).toBe('Token incomplete or wrong endpoint');
     expect(errorHeadline('network')).toBe('Unreachable');
-    expect(errorHeadline('brand_new')).toBe('Check failed (brand_new)');
+    expect(errorHeadline('brand_new')).toBe('Unexpected error');
     expect(errorHeadline(null)).toBe('Check failed');
+  });
+
+  const failedBare = {
+    _key: 'acme',
+    account: 'acme',
+    checked_at: nowS - 60,
+    ok: false,
+    error_class: 'network',
+    error_message: 'unreachable',
+  };
+
+  it('a failed check without facts says Unknown, never "Never expires"', () => {
+    const view = describeAccountStatus(parseAccountStatus(failedBare)!, now);
+    expect(view).toMatchObject({
+      region: 'Unknown',
+      scopeText: 'Unknown',
+      expiry: 'Unknown',
+      checkTone: 'error',
+      checkedText: '2026-06-01 11:59 UTC (1 min ago)',
+    });
+  });
+
+  it('warns from 30 days before expiry, not earlier', () => {
+    const soon = describeAccountStatus(
+      parseAccountStatus({ ...ok, expires_at: nowS + 20 * 86_400 + 60 })!,
+      now,
+    );
+    expect(soon.expiresInDays).toBe(20);
+    expect(soon.expiry).toBe('Expires 2026-06-21');
+    const later = describeAccountStatus(
+      parseAccountStatus({ ...ok, expires_at: nowS + 31 * 86_400 })!,
+      now,
+    );
+    expect(later.expiresInDays).toBeUndefined();
+  });
+
+  it('keeps the previous facts after a failed re-check, marked with when they were known', () => {
+    const previous = parseAccountStatus({
+      ...ok,
+      checked_at: nowS - 86_400,
+      expires_at: nowS + 20 * 86_400,
+    })!;
+    const kept = keepKnownFacts(parseAccountStatus(failedBare)!, previous, undefined, now);
+    expect(kept).toMatchObject({
+      ok: false,
+      error_class: 'network',
+      host: 'events.1password.eu',
+      features: ['auditevents', 'signinattempts', 'unknown'],
+      expires_at: nowS + 20 * 86_400,
+      facts_checked_at: nowS - 86_400,
+    });
+    const view = describeAccountStatus(kept!, now);
+    expect(view.expiry).toBe('Expires 2026-06-21');
+    expect(view.expiresInDays).toBe(20);
+    expect(view.factsAsOf).toEqual(new Date((nowS - 86_400) * 1000));
+    // A successful check, or one that recorded facts itself, needs no rewrite.
+    expect(keepKnownFacts(parseAccountStatus(ok)!, previous, undefined, now)).toBeUndefined();
+    expect(
+      keepKnownFacts(parseAccountStatus(failedBare)!, undefined, undefined, now),
+    ).toBeUndefined();
+  });
+
+  it('prefers the facts of a token just pasted over an older document', () => {
+    const kept = keepKnownFacts(
+      parseAccountStatus(failedBare)!,
+      parseAccountStatus(ok)!,
+      {
+        host: 'events.1password.com',
+        region: 'US',
+        features: ['itemusages'],
+        accountUuid: 'NEW',
+        expiresAt: new Date((nowS + 86_400) * 1000),
+      },
+      now,
+    );
+    expect(kept).toMatchObject({
+      host: 'events.1password.com',
+      features: ['itemusages'],
+      account_uuid: 'NEW',
+      expires_at: nowS + 86_400,
+      facts_checked_at: nowS,
+    });
   });
 });
 
@@ -148,29 +231,66 @@ describe('healthRows', () => {
     ]);
     expect(rows[0]).toMatchObject({
       feedLabel: 'Sign-in attempts',
-      tone: 'ok',
+      state: 'ok',
+      status: 'OK',
+      statusDetail: 'Collecting; 12 events in the last run.',
       lastRun: '1 min ago',
       lastEvent: '1 h 0 min ago',
-      lag: '59 min',
-      eventsLastRun: '12',
       events24h: '1,234',
+      tokenExpiry: '—',
       lastError: undefined,
     });
   });
 
-  it('a large lag alone is not a warning (quiet feeds), an overdue run is', () => {
-    const quiet = doc({ _key: 'a__auditevents', lag_seconds: 5 * 86_400 });
-    expect(healthRows([quiet], now, new Map([['a', 60]]))[0]?.tone).toBe('ok');
+  it('a feed with nothing new is quiet, not late: a large lag alone is no fault', () => {
+    const quiet = doc({
+      _key: 'a__auditevents',
+      lag_seconds: 25 * 3600,
+      last_event_time: nowS - 25 * 3600,
+      events_last_run: 0,
+    });
+    const [row] = healthRows([quiet], now, new Map([['a', 60]]));
+    expect(row?.state).toBe('quiet');
+    expect(row?.statusDetail).toBe('Collecting; nothing new, last event 25 h 0 min ago.');
+  });
+
+  it('runs missing or failing for three intervals (15 min at least) are late', () => {
     const stale = doc({
       _key: 'a__auditevents',
       last_run_end: nowS - 3600,
       last_run_start: nowS - 3610,
     });
     const [row] = healthRows([stale], now, new Map([['a', 60]]));
-    expect(row?.tone).toBe('warning');
-    expect(row?.status).toBe('ok, no run for 1 h 0 min');
+    expect(row?.state).toBe('late');
+    expect(row?.status).toBe('Late');
+    expect(row?.statusDetail).toBe('No run for 1 h 0 min (every 1 min expected).');
+    // Not yet late within the 15-minute floor.
+    const recent = doc({ _key: 'a__auditevents', last_run_end: nowS - 600 });
+    expect(healthRows([recent], now, new Map([['a', 60]]))[0]?.state).toBe('ok');
+    // Runs that end but never succeed are late too.
+    const noSuccess = doc({ _key: 'a__auditevents', last_success: nowS - 7200 });
+    expect(healthRows([noSuccess], now, new Map([['a', 60]]))[0]?.statusDetail).toBe(
+      'No successful run for 2 h 0 min.',
+    );
     // Without a known interval (input disabled or removed) it is not judged.
-    expect(healthRows([stale], now)[0]?.tone).toBe('ok');
+    expect(healthRows([stale], now)[0]?.state).toBe('ok');
+  });
+
+  it('token expiry: token_expires_at of the health document, else the account status', () => {
+    const expiring = doc({ _key: 'a__auditevents', token_expires_at: nowS + 20 * 86_400 + 60 });
+    expect(healthRows([expiring], now)[0]).toMatchObject({
+      tokenExpiry: 'in 20 days',
+      tokenExpiresSoon: true,
+    });
+    const statuses = new Map([
+      ['a', parseAccountStatus({ _key: 'a', expires_at: nowS + 90 * 86_400 })!],
+    ]);
+    expect(
+      healthRows([doc({ _key: 'a__auditevents' })], now, new Map(), statuses)[0],
+    ).toMatchObject({
+      tokenExpiry: '2026-08-30',
+      tokenExpiresSoon: false,
+    });
   });
 
   it('shows the last error only while it is newer than the last success', () => {
@@ -183,7 +303,8 @@ describe('healthRows', () => {
       last_success: nowS - 7200,
     });
     const [row] = healthRows([failing], now);
-    expect(row?.tone).toBe('error');
+    expect(row?.state).toBe('error');
+    expect(row?.statusDetail).toBe('Last run failed: Invalid or revoked token.');
     expect(row?.lastError).toBe('Invalid or revoked token: HTTP 401 (1 min ago)');
     const recovered = doc({
       _key: 'a__itemusages',
@@ -195,8 +316,8 @@ describe('healthRows', () => {
   });
 
   it('maps backfilling to running', () => {
-    expect(healthRows([doc({ _key: 'a__auditevents', status: 'backfilling' })], now)[0]?.tone).toBe(
-      'running',
-    );
+    expect(
+      healthRows([doc({ _key: 'a__auditevents', status: 'backfilling' })], now)[0]?.state,
+    ).toBe('running');
   });
 });
