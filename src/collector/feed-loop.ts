@@ -99,10 +99,9 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
           !resetDone &&
           isCursorRequest(request) &&
           error instanceof AddonError &&
-          error.errorClass === 'bad_request'
+          error.errorClass === 'stale_cursor'
         ) {
-          // A 400 on a stored cursor means it went stale (lifetime is undocumented): restart
-          // from the newest delivered time minus an overlap and drop what was already sent.
+          // Restart from the newest delivered time minus an overlap and drop what was already sent.
           resetDone = true;
           const floor = deps.now() - retentionMs + 60_000;
           const from =

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { schemeName, settingsConf } from '../core/app-identity';
-import { AddonError, describeError, errorClassOf } from '../core/errors';
+import { describeError, errorClassOf, exitCodeFor } from '../core/errors';
 import { feeds as feedTable } from '../core/feeds';
 import { defaultBudget, RateBudget } from '../core/rate-budget';
 import { abortableSleep, defaultRetryPolicy, withRetry } from '../core/retry';
@@ -284,7 +284,7 @@ async function runStanza(
     logger.error(`run failed: ${describeError(error)}`, { class: errorClassOf(error) });
     for (const feed of feedIds)
       outcomes.push({ feed, events: 0, lastEventTime: 0, error, caughtUp: false });
-    exitCode = error instanceof AddonError && error.errorClass === 'output' ? 1 : 0;
+    exitCode = exitCodeFor([error]);
   } finally {
     guard?.close();
     await (healthWrite ?? writeHealth(kv, outcomes, healthContext(), logger));
@@ -347,8 +347,5 @@ function summarize(
     checkpoints: storeKind,
     elapsed_ms: elapsedMs,
   });
-  const outputFailed = results.some(
-    (r) => r.error instanceof AddonError && r.error.errorClass === 'output',
-  );
-  return outputFailed ? 1 : 0;
+  return exitCodeFor(results.map((r) => r.error));
 }

@@ -4,6 +4,7 @@
  * Stanzas named `__check__<account>` are the setup page's connection check: the same checks, and
  * the result is recorded in the onepassword_account_status collection for the page to show.
  */
+import { adminMessage } from '../core/admin-wording';
 import { accountStatusCollection } from '../core/app-identity';
 import { AddonError, describeError, errorClassOf } from '../core/errors';
 import { feedIds, type FeedId } from '../core/feeds';
@@ -25,20 +26,6 @@ export interface ValidationOutcome {
   readonly ok: boolean;
   /** Admin-readable reason when not ok. */
   readonly message: string;
-}
-
-function plainWords(error: unknown): string {
-  if (!(error instanceof AddonError)) return `Unexpected error: ${describeError(error)}`;
-  switch (error.errorClass) {
-    case 'unauthorized':
-      return `1Password rejected the token: it is invalid or has been revoked. Generate a new token in 1Password. (${describeError(error)})`;
-    case 'not_found':
-      return 'The token looks truncated: 1Password answered "404 page not found". Copy the whole token again.';
-    case 'network':
-      return `1Password could not be reached: ${describeError(error)}. Check the network, proxy and firewall of this Splunk instance.`;
-    default:
-      return describeError(error);
-  }
 }
 
 export async function validateDefinition(
@@ -97,7 +84,7 @@ export async function validateDefinition(
     outcome = { ok: true, message: '' };
     logger.info('validation passed', { account: config.account, host: session.endpoint.host });
   } catch (error) {
-    outcome = { ok: false, message: plainWords(error) };
+    outcome = { ok: false, message: adminMessage(error, session?.endpoint.host) };
     details = { ...details, error_class: errorClassOf(error) };
     logger.info('validation failed', { account: config.account, class: errorClassOf(error) });
   }

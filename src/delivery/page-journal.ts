@@ -1,5 +1,6 @@
 /**
- * The write-ahead journal that makes delivery exactly-once. Before a page's first byte reaches
+ * The write-ahead journal behind the delivery guarantee: exactly once, except that a SIGKILL
+ * inside one write may repeat that one write (at most 16 KiB). Before a page's first byte reaches
  * stdout, the journal records where the page came from and its uuids; after every write to the
  * pipe it records how many whole events the pipe has accepted. A run that was killed mid-page
  * reads this and re-sends only the events splunkd never received.

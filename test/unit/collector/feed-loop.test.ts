@@ -1,5 +1,6 @@
 /**
- * Exactly-once at the unit level: the feed loop is interrupted at every step of a page cycle and
+ * The delivery guarantee at the unit level (exactly once, except that a SIGKILL inside one write
+ * may repeat that one write, at most 16 KiB): the feed loop is interrupted at every step of a page cycle and
  * at many byte offsets inside a write, then rerun; what "splunkd" received must equal the feed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -43,7 +44,7 @@ class FakeApi {
   fetch(request: JournalRequest): Page {
     let start: number;
     if ('cursor' in request) {
-      if (this.staleCursors) throw new AddonError('bad_request', 'stale', { status: 400 });
+      if (this.staleCursors) throw new AddonError('stale_cursor', 'stale', { status: 400 });
       start = Number(request.cursor.slice(1));
     } else {
       const from = Date.parse(request.start_time);

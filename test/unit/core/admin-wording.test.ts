@@ -1,4 +1,6 @@
+import { AddonError } from '../../../src/core/errors';
 import {
+  adminMessage,
   errorClassWording,
   networkFailureKind,
   networkWording,
@@ -58,5 +60,28 @@ describe('admin wording', () => {
     expect(wordingForClass('unauthorized').headline).toBe('Invalid or revoked token');
     expect(wordingForClass('no_such_class')).toBe(errorClassWording.internal);
     expect(wordingForClass(null)).toBe(errorClassWording.internal);
+  });
+});
+
+describe('adminMessage', () => {
+  it('puts the class headline before the fact and the action after it', () => {
+    expect(adminMessage(new AddonError('config', 'interval must be at least 60.'))).toBe(
+      `Configuration problem: interval must be at least 60. ${errorClassWording.config.action}`,
+    );
+    expect(adminMessage(new Error('boom'))).toBe(
+      `Unexpected error: boom. ${errorClassWording.internal.action}`,
+    );
+  });
+
+  it('words a network failure by its kind and host, and never repeats advice already given', () => {
+    const cause = Object.assign(new Error('x'), { code: 'ENOTFOUND' });
+    const message = adminMessage(new AddonError('network', 'could not reach h', { cause }), 'h');
+    expect(message).toBe(
+      `Cannot resolve h: could not reach h. ${networkWording('dns', 'h').action}`,
+    );
+    const advised = new AddonError('token', `bad token. ${errorClassWording.token.action}`);
+    expect(adminMessage(advised)).toBe(
+      `Token problem: bad token. ${errorClassWording.token.action}`,
+    );
   });
 });
