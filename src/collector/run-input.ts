@@ -24,9 +24,15 @@ import { createEventFormatter } from '../splunk/event-format';
 import type { InputDefinition } from '../splunk/input-definition';
 import { KvStore, type KvDocument } from '../splunk/kvstore';
 import { SplunkdClient } from '../splunk/splunkd-client';
-import { missingScopes, openAccountSession, scopeError } from './account-session';
+import {
+  missingScopes,
+  openAccountSession,
+  scopeError,
+  tokenExpirySeconds,
+  type AccountSession,
+} from './account-session';
 import { runFeed, type FeedRunResult } from './feed-loop';
-import { writeHealth, type FeedOutcome } from './health';
+import { writeHealth, type FeedOutcome, type HealthContext } from './health';
 import { guardLease, LeaseManager, type LeaseGuard } from './lease';
 import { leaseTtlMs } from '../core/lease-decision';
 
@@ -101,14 +107,15 @@ async function runStanza(
     now: env.now,
     ...(env.kvStartupWaitMs === undefined ? {} : { startupWaitMs: env.kvStartupWaitMs }),
   });
-  const healthContext = () => ({
+  let session: AccountSession | undefined;
+  const healthContext = (): HealthContext => ({
     account: config.account,
     input: config.name,
     host: config.host,
     runStart,
     runEnd: env.now(),
+    tokenExpiresAt: session ? tokenExpirySeconds(session.claims) : undefined,
   });
-  let session;
   try {
     session = await openAccountSession(splunkd, config.account, logger, new Date(env.now()));
   } catch (error) {

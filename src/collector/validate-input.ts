@@ -17,6 +17,7 @@ import {
   missingScopes,
   openAccountSession,
   scopeError,
+  tokenExpirySeconds,
   type AccountSession,
 } from './account-session';
 
@@ -76,9 +77,7 @@ export async function validateDefinition(
       integration_uuid: introspection.uuid,
       account_uuid: introspection.accountUuid ?? session.claims.accountUuid ?? null,
       issued_at: introspection.issuedAt,
-      expires_at: session.claims.expiresAt
-        ? Math.floor(session.claims.expiresAt.getTime() / 1000)
-        : null,
+      expires_at: tokenExpirySeconds(session.claims),
     };
     if (missing.length > 0) throw scopeError(missing);
     outcome = { ok: true, message: '' };
