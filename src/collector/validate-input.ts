@@ -6,6 +6,7 @@
  */
 import { adminMessage } from '../core/admin-wording';
 import { accountStatusCollection } from '../core/app-identity';
+import { checkStanzaPrefix, inputNameOf } from '../core/contracts';
 import { AddonError, describeError, errorClassOf } from '../core/errors';
 import { feedIds, type FeedId } from '../core/feeds';
 import { parseInputConfig } from '../config/input-config';
@@ -21,7 +22,7 @@ import {
   type AccountSession,
 } from './account-session';
 
-export const checkStanzaPrefix = '__check__';
+export { checkStanzaPrefix };
 
 export interface ValidationOutcome {
   readonly ok: boolean;
@@ -35,9 +36,7 @@ export async function validateDefinition(
 ): Promise<ValidationOutcome> {
   const { logger } = env;
   logger.addSecret(definition.sessionKey);
-  const itemName = definition.item.name.includes('://')
-    ? definition.item.name.slice(definition.item.name.indexOf('://') + 3)
-    : definition.item.name;
+  const itemName = inputNameOf(definition.item.name);
   const checkOnly = itemName.startsWith(checkStanzaPrefix);
   const params = { ...definition.item.params };
   if (checkOnly && String(params['feeds'] ?? '').trim() === '') delete params['feeds'];
@@ -90,17 +89,16 @@ export async function validateDefinition(
   if (checkOnly) {
     try {
       const kv = new KvStore(splunkd, undefined, { startupWaitMs: 10_000 });
-      await kv.save(accountStatusCollection, [
-        {
-          _key: config.account,
-          account: config.account,
-          checked_at: Math.floor(env.now() / 1000),
-          ok: outcome.ok,
-          error_message: outcome.ok ? null : outcome.message,
-          error_class: null,
-          ...details,
-        },
-      ]);
+      const status = {
+        _key: config.account,
+        account: config.account,
+        checked_at: Math.floor(env.now() / 1000),
+        ok: outcome.ok,
+        error_message: outcome.ok ? null : outcome.message,
+        error_class: null,
+        ...details,
+      };
+      await kv.save(accountStatusCollection, [status]);
     } catch (error) {
       logger.warn(`could not record the connection check: ${describeError(error)}`);
     }

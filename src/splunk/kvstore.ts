@@ -8,7 +8,12 @@ import { AddonError } from '../core/errors';
 import { abortableSleep } from '../core/retry';
 import { nsPath, splunkdMessage, type SplunkdClient, type SplunkdResponse } from './splunkd-client';
 
+/** A document as read back: its fields are unknown until a schema checks them (core/kv-documents). */
 export type KvDocument = Record<string, unknown> & { _key: string };
+/** Anything with a key can be written; JSON carries the rest. */
+export interface KvWritable {
+  readonly _key: string;
+}
 
 /** The KV store is switched off on this instance ([kvstore] disabled = true): use files instead. */
 export class KvStoreDisabled extends AddonError {
@@ -126,7 +131,7 @@ export class KvStore {
   }
 
   /** Upserts documents by _key (batch_save: at most 1000 per call). */
-  async save(collection: string, documents: readonly KvDocument[]): Promise<void> {
+  async save(collection: string, documents: readonly KvWritable[]): Promise<void> {
     for (let i = 0; i < documents.length; i += 1000) {
       const response = await this.send(
         'POST',
@@ -139,7 +144,7 @@ export class KvStore {
   }
 
   /** Inserts a document that must not exist yet; false when its _key is taken (409). */
-  async insert(collection: string, document: KvDocument): Promise<boolean> {
+  async insert(collection: string, document: KvWritable): Promise<boolean> {
     const response = await this.send('POST', this.path(collection), document);
     if (response.status === 409) return false;
     if (response.status !== 200 && response.status !== 201)
@@ -147,7 +152,7 @@ export class KvStore {
     return true;
   }
 
-  async replace(collection: string, document: KvDocument): Promise<boolean> {
+  async replace(collection: string, document: KvWritable): Promise<boolean> {
     const response = await this.send('POST', this.path(collection, document._key), document);
     if (response.status === 404) return false;
     if (response.status !== 200 && response.status !== 201)

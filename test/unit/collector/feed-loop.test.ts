@@ -11,11 +11,8 @@ import { AddonError } from '../../../src/core/errors';
 import { feeds } from '../../../src/core/feeds';
 import type { Checkpoint, CheckpointStore } from '../../../src/delivery/checkpoint-store';
 import { EventOutput, type OutputTarget } from '../../../src/delivery/event-output';
-import {
-  journalSlotPaths,
-  PageJournal,
-  type JournalRequest,
-} from '../../../src/delivery/page-journal';
+import { journalSlotPaths, PageJournal } from '../../../src/delivery/page-journal';
+import type { PageRequest } from '../../../src/events-api/client';
 import { parsePage, type Page } from '../../../src/events-api/page';
 import { createLogger } from '../../../src/log/logger';
 import { createEventFormatter } from '../../../src/splunk/event-format';
@@ -41,7 +38,7 @@ class FakeApi {
     const uuid = `U${String(i).padStart(5, '0')}`;
     this.items.push({ uuid, timestamp, raw: JSON.stringify({ uuid, timestamp, note: `<&>${i}` }) });
   }
-  fetch(request: JournalRequest): Page {
+  fetch(request: PageRequest): Page {
     let start: number;
     if ('cursor' in request) {
       if (this.staleCursors) throw new AddonError('stale_cursor', 'stale', { status: 400 });

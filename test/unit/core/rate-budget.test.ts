@@ -103,14 +103,33 @@ describe('retry', () => {
       ),
     ).rejects.toThrow('401');
     expect(calls).toBe(1);
+    // The first delay (50 ms) would end past the deadline: one attempt, no sleep.
+    calls = 0;
+    sleeps.length = 0;
     await expect(
       withRetry(
         async () => {
+          calls++;
           throw new AddonError('network', 'reset');
         },
         { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 },
         { ...hooks, now: () => 1000, deadline: 1010 },
       ),
     ).rejects.toThrow('reset');
+    expect(calls).toBe(1);
+    expect(sleeps).toEqual([]);
+    // Without a deadline the same error is tried maxAttempts times.
+    calls = 0;
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new AddonError('network', 'reset');
+        },
+        { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 },
+        hooks,
+      ),
+    ).rejects.toThrow('reset');
+    expect(calls).toBe(5);
   });
 });
