@@ -9,25 +9,14 @@ import {
   type Checkpoint,
   type CheckpointStore,
 } from '../delivery/checkpoint-store';
-import type { EventOutput } from '../delivery/event-output';
 import type { Logger } from '../log/logger';
-import type { AccountSession } from './account-session';
-import { budgetDocument } from './collect-feeds';
+import { budgetDocument, type Collection } from './collect-feeds';
 import type { FeedRunResult } from './feed-loop';
 import { writeHealth, type FeedOutcome } from './health';
-import type { HeldAccount } from './hold-lease';
 import type { LeaseGuard } from './lease';
-import { healthContext, type RunContext } from './run-context';
-import type { RunStop } from './run-stop';
-import type { RateBudget } from '../core/rate-budget';
+import { healthContext } from './run-context';
 
-export interface Finish {
-  readonly run: RunContext;
-  readonly session: AccountSession;
-  readonly held: HeldAccount;
-  readonly output: EventOutput;
-  readonly stop: RunStop;
-  readonly budget: RateBudget;
+export interface Finish extends Collection {
   /** Feeds that did not run (scopes missing), already with their error. */
   readonly refused: readonly FeedOutcome[];
 }

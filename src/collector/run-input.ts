@@ -102,7 +102,6 @@ async function collectAccount(run: RunContext, session: AccountSession): Promise
     return exitCodeFor([error]);
   } finally {
     held?.guard?.close();
-    stop.close();
     if (!finished) await writeHealth(run.kv, outcomes, healthContext(run, session), run.logger);
   }
 }

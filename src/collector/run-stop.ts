@@ -2,7 +2,9 @@
  * Every reason a run stops, carried by one AbortSignal: SIGTERM/SIGINT, the time budget
  * (max_run_seconds), a lost lease and a stdout that splunkd closed. Waits and requests take
  * `signal`; loops ask `shouldStop()` between pages, which also polls the conditions nothing
- * announces (the clock on `now`, the lease, the output).
+ * announces (the clock on `now`, the lease, the output). The time budget is only polled: a request
+ * or retry already under way finishes (retries themselves stop at the deadline, core/retry.ts),
+ * so a run that runs out of time still reports why its last request failed.
  */
 import { AddonError } from '../core/errors';
 
@@ -12,7 +14,6 @@ export class RunStop {
   private readonly controller = new AbortController();
   private first: StopReason | '' = '';
   private readonly polls: (() => StopReason | undefined)[] = [];
-  private readonly timer: NodeJS.Timeout;
 
   constructor(
     parent: AbortSignal,
@@ -21,9 +22,6 @@ export class RunStop {
   ) {
     if (parent.aborted) this.stop('signal');
     else parent.addEventListener('abort', () => this.stop('signal'), { once: true });
-    // The deadline is also polled on `now`; the timer only ends waits that would outlast it.
-    this.timer = setTimeout(() => this.shouldStop(), Math.max(0, deadline - now()));
-    this.timer.unref();
   }
 
   get signal(): AbortSignal {
@@ -54,9 +52,5 @@ export class RunStop {
     }
     if (this.first === '' && this.now() >= this.deadline) this.stop('time budget');
     return this.first !== '';
-  }
-
-  close(): void {
-    clearTimeout(this.timer);
   }
 }

@@ -8,11 +8,21 @@ import * as z from 'zod/mini';
 import { AddonError } from './errors';
 import { feedIds, type FeedId } from './feeds';
 
-export const checkpointSchema = z.object({
+/** Fields every document of an account's input carries. */
+const inputDocumentFields = {
   _key: z.string(),
   account: z.string(),
-  feed: z.enum(feedIds),
   input: z.string(),
+  /** Epoch seconds. */
+  updated_at: z.number(),
+  /** Lease generation that wrote it (fencing on search-head clusters). */
+  generation: z.number(),
+  schema_version: z.number(),
+};
+
+export const checkpointSchema = z.object({
+  ...inputDocumentFields,
+  feed: z.enum(feedIds),
   /** The cursor to request next; '' before the first page is committed. */
   cursor: z.string(),
   /** Newest delivered event time, epoch milliseconds (0 = none yet). */
@@ -21,26 +31,16 @@ export const checkpointSchema = z.object({
   recent_uuids: z.string(),
   events_total: z.number(),
   pages_total: z.number(),
-  /** Epoch seconds. */
-  updated_at: z.number(),
-  /** Lease generation that wrote this checkpoint (fencing on search-head clusters). */
-  generation: z.number(),
-  schema_version: z.number(),
 });
 export type Checkpoint = Readonly<z.infer<typeof checkpointSchema>>;
 
 /** The account's rate-budget history, one document beside its feeds' checkpoints. */
 export const budgetSchema = z.object({
-  _key: z.string(),
-  account: z.string(),
+  ...inputDocumentFields,
   /** Kept as 'budget' so searches over the checkpoints lookup tell it from the feeds. */
   feed: z.literal('budget'),
-  input: z.string(),
-  /** JSON {"<epoch ms>": requests} of the last hour (see core/rate-budget.ts). */
+  /** JSON {"<epoch second>": requests} of the last hour (see core/rate-budget.ts). */
   budget_history: z.string(),
-  updated_at: z.number(),
-  generation: z.number(),
-  schema_version: z.number(),
 });
 export type BudgetDocument = Readonly<z.infer<typeof budgetSchema>>;
 

@@ -14,7 +14,6 @@ describe('RunStop: one signal for every reason to stop', () => {
     expect(stop.reason).toBe('signal');
     expect(stop.signal.reason).toBeInstanceOf(AddonError);
     expect((stop.signal.reason as AddonError).errorClass).toBe('cancelled');
-    stop.close();
   });
 
   it('notices the time budget on the injected clock', () => {
@@ -25,7 +24,6 @@ describe('RunStop: one signal for every reason to stop', () => {
     expect(stop.shouldStop()).toBe(true);
     expect(stop.reason).toBe('time budget');
     expect(stop.signal.aborted).toBe(true);
-    stop.close();
   });
 
   it('polls watched conditions and keeps the first reason', () => {
@@ -41,7 +39,6 @@ describe('RunStop: one signal for every reason to stop', () => {
     stop.stop('signal');
     expect(stop.shouldStop()).toBe(true);
     expect(stop.reason).toBe('lease lost');
-    stop.close();
   });
 
   it('starts stopped when the parent signal was already aborted', () => {
@@ -49,7 +46,6 @@ describe('RunStop: one signal for every reason to stop', () => {
     parent.abort();
     const stop = new RunStop(parent.signal, Number.MAX_SAFE_INTEGER, () => 0);
     expect(stop.reason).toBe('signal');
-    stop.close();
   });
 });
 

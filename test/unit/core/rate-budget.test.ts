@@ -132,4 +132,33 @@ describe('retry', () => {
     ).rejects.toThrow('reset');
     expect(calls).toBe(5);
   });
+
+  it('with lastTryAtDeadline waits until the deadline and tries once more there', async () => {
+    let now = 0;
+    const sleeps: number[] = [];
+    let calls = 0;
+    const hooks = {
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+      random: () => 1,
+      now: () => now,
+      deadline: 1200,
+      lastTryAtDeadline: true,
+    };
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new AddonError('splunkd', '503');
+        },
+        { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 5000 },
+        hooks,
+      ),
+    ).rejects.toThrow('503');
+    // 500, then 1000 cut to the 700 left; the third try is at the deadline and is the last.
+    expect(sleeps).toEqual([500, 700]);
+    expect(calls).toBe(3);
+  });
 });
