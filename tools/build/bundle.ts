@@ -1,7 +1,9 @@
 import { build, type BuildFailure, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BuildError } from './errors';
+import { checkInputBundle, undiciTrimPlugin } from './undici-trim';
 
 /** Where the modular input's bundle lives inside the app; the launchers run this file. */
 export const inputBundlePath = 'bin/app/onepassword_events.js';
@@ -41,6 +43,17 @@ async function runEsbuild(what: string, options: BuildOptions): Promise<Metafile
   }
 }
 
+/** The undici package the project resolves (the pinned one in node_modules), if any. */
+function undiciDir(root: string): string | undefined {
+  const require = createRequire(path.join(root, 'package.json'));
+  try {
+    return path.dirname(require.resolve('undici/package.json'));
+  } catch {
+    // No undici to trim; if src/ imports it after all, esbuild fails on that import.
+    return undefined;
+  }
+}
+
 /** esbuild options of the input bundle; shared with the unit test that inspects its metafile. */
 export function inputBundleOptions(
   root: string,
@@ -48,6 +61,7 @@ export function inputBundleOptions(
   nodeVersion: string,
 ): BuildOptions & { metafile: true } {
   const major = nodeVersion.split('.')[0] ?? '';
+  const undici = undiciDir(root);
   return {
     entryPoints: [path.join(root, 'src', 'main.ts')],
     outfile: outFile,
@@ -58,7 +72,13 @@ export function inputBundleOptions(
     minify: true,
     sourcemap: false,
     metafile: true,
-    define: { __PINNED_NODE_VERSION__: JSON.stringify(nodeVersion) },
+    plugins: undici === undefined ? [] : [undiciTrimPlugin(undici)],
+    define: {
+      __PINNED_NODE_VERSION__: JSON.stringify(nodeVersion),
+      // undici loads its non-SIMD parser (left out, see undici-trim.ts) when it sees a jest
+      // worker; the bundle never is one, even when a test spawns it with the test's environment.
+      'process.env.JEST_WORKER_ID': 'undefined',
+    },
   };
 }
 
@@ -66,8 +86,8 @@ export function inputBundleOptions(
  * Bundles src/main.ts into one minified CommonJS script for the pinned runtime. The pinned version
  * is compiled in as __PINNED_NODE_VERSION__ so the script can refuse any other Node at start-up.
  * No source map ships: stack traces are not shown to admins (log lines are single-line messages),
- * and a map would double the bundle for nothing. undici is bundled whole through its public entry
- * point; start-up stays fast because main.ts loads the run modules only in run mode.
+ * and a map would double the bundle for nothing. Parts of undici the input cannot reach are left
+ * out (undici-trim.ts); the build fails if one slips back in or the bundle outgrows its budget.
  */
 export async function bundleInput(
   root: string,
@@ -79,6 +99,7 @@ export async function bundleInput(
   if (!(await exists(entry))) throw new BuildError('src/main.ts is missing; nothing to bundle');
   const metafile = await runEsbuild('src/main.ts', inputBundleOptions(root, outFile, nodeVersion));
   if (!metafile) throw new BuildError('esbuild returned no metafile for src/main.ts');
+  checkInputBundle(metafile);
   // Outside the app folder (never shipped): the bench reads the script's composition from it.
   if (metafileOut) {
     await mkdir(path.dirname(metafileOut), { recursive: true });
