@@ -52,24 +52,31 @@ export class KvCheckpointStore implements AccountStore {
     return document && parseStored(budgetSchema, document, `rate budget ${key} in the KV store`);
   }
 
-  async saveBudget(budget: BudgetDocument, alongside: readonly KvWritable[] = []): Promise<void> {
-    await this.kv.save(checkpointCollection, [budget, ...alongside]);
+  saveBudget(budget: BudgetDocument, alongside: readonly KvWritable[] = []): Promise<void> {
+    return this.write(budget, 'budget_history', alongside);
   }
 
-  async save(checkpoint: Checkpoint, alongside: readonly KvWritable[] = []): Promise<void> {
-    await this.kv.save(checkpointCollection, [checkpoint, ...alongside]);
-    if (!this.verified) {
-      // Read the first write of a run back: a KV store that acknowledges but does not persist
-      // (a failure seen on Splunk Cloud by another vendor) must not go unnoticed.
-      const back = await this.load(checkpoint._key);
-      if (back?.cursor !== checkpoint.cursor) {
-        throw new AddonError(
-          'checkpoint',
-          `the KV store acknowledged checkpoint ${checkpoint._key} but did not keep it`,
-        );
-      }
-      this.verified = true;
+  save(checkpoint: Checkpoint, alongside: readonly KvWritable[] = []): Promise<void> {
+    return this.write(checkpoint, 'cursor', alongside);
+  }
+
+  private async write<T extends KvWritable>(
+    document: T,
+    field: keyof T & string,
+    alongside: readonly KvWritable[],
+  ): Promise<void> {
+    await this.kv.save(checkpointCollection, [document, ...alongside]);
+    if (this.verified) return;
+    // Read the first write of a run back: a KV store that acknowledges but does not persist
+    // (a failure seen on Splunk Cloud by another vendor) must not go unnoticed.
+    const back = await this.kv.get(checkpointCollection, document._key);
+    if (back?.[field] !== document[field]) {
+      throw new AddonError(
+        'checkpoint',
+        `the KV store acknowledged checkpoint ${document._key} but did not keep it`,
+      );
     }
+    this.verified = true;
   }
 }
 
