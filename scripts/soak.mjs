@@ -10,13 +10,31 @@
  * SOAK_KILLS (default 200), SOAK_SLOW_FRACTION (default 0.25).
  */
 import { randomInt } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (text = '') => process.stdout.write(`${text}\n`);
 
-/** The campaign engine (TypeScript, shared with the jest test), loaded through tsx. */
+/** Bundles the campaign engine (TypeScript, shared with the jest test) for this Node. */
 async function loadCampaign() {
-  const { tsImport } = await import('tsx/esm/api');
-  return tsImport('./soak/kill-campaign.ts', import.meta.url);
+  const { build } = require('esbuild');
+  const outfile = join(root, 'build', 'soak', 'kill-campaign.cjs');
+  mkdirSync(dirname(outfile), { recursive: true });
+  await build({
+    entryPoints: [join(root, 'scripts', 'soak', 'kill-campaign.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: `node${process.versions.node.split('.')[0]}`,
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  return require(outfile);
 }
 
 function envNumber(name, fallback) {
