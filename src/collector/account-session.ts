@@ -72,3 +72,8 @@ export function scopeError(missing: readonly FeedId[]): AddonError {
     `The token does not grant ${missing.join(', ')}. Create a token with these feeds in 1Password, or deselect them.`,
   );
 }
+
+/** The token's expiry in epoch seconds, null when it never expires (health and status documents). */
+export function tokenExpirySeconds(claims: TokenClaims): number | null {
+  return claims.expiresAt ? Math.floor(claims.expiresAt.getTime() / 1000) : null;
+}

@@ -1,46 +1,31 @@
 /**
- * One loop serves all three feeds: resume from the checkpoint (and the journal of an interrupted
- * page), page through the feed, write each page, then — only then — move the cursor.
+ * One loop serves all three feeds: resume where the last run stopped, page through the feed, and
+ * hand each page to the feed's delivery (src/delivery/feed-delivery.ts), which writes it and
+ * only then moves the cursor. The loop decides what to fetch and which events are new.
  */
 import { AddonError, describeError, errorClassOf } from '../core/errors';
 import type { FeedSpec } from '../core/feeds';
-import { epochMillisOf, formatRfc3339 } from '../core/timestamp';
+import { formatRfc3339 } from '../core/timestamp';
+import type { PageRequest } from '../events-api/client';
 import type { Page, PageItem } from '../events-api/page';
 import type { Logger } from '../log/logger';
-import type { EventFormatter } from '../splunk/event-format';
-import { checkpointKey, type Checkpoint, type CheckpointStore } from '../delivery/checkpoint-store';
-import type { EventOutput } from '../delivery/event-output';
-import {
-  readJournal,
-  sameRequest,
-  type JournalRequest,
-  type PageJournal,
-} from '../delivery/page-journal';
+import { FeedDelivery, type FeedDeliveryDeps } from '../delivery/feed-delivery';
+import { staleCursorRestart } from './stale-cursor';
+import type { StopReason } from './run-stop';
 
-/** How far back a stale-cursor reset reaches behind the newest delivered event. */
-export const staleCursorOverlapMs = 10 * 60_000;
-/** uuids kept for de-duplicating a stale-cursor reset. */
-export const recentUuidLimit = 1000;
-const retentionMs = 120 * 86_400_000;
+export { staleCursorOverlapMs } from './stale-cursor';
+export { recentUuidLimit } from '../delivery/recent-uuids';
 
-export interface FeedLoopDeps {
+export interface FeedLoopDeps extends Omit<FeedDeliveryDeps, 'feed'> {
   readonly feed: FeedSpec;
-  readonly account: string;
-  readonly input: string;
   readonly limit: number;
   readonly startTime: Date;
-  readonly generation: number;
-  readonly fetchPage: (request: JournalRequest) => Promise<Page>;
-  readonly store: CheckpointStore;
-  readonly output: EventOutput;
-  readonly journal: PageJournal;
-  readonly formatter: EventFormatter;
+  readonly fetchPage: (request: PageRequest) => Promise<Page>;
   readonly logger: Logger;
-  readonly now: () => number;
-  /** True once the run must stop starting new pages (signal or time budget). */
+  /** True once the run must stop starting new pages (any reason in RunStop). */
   readonly shouldStop: () => boolean;
-  /** Called before each checkpoint write; throws when this member no longer holds the lease. */
-  readonly beforeCommit?: (checkpoint: Checkpoint) => Promise<void>;
+  /** Why the run stopped ('' while it runs): a request cut by the time budget is no failure. */
+  readonly stopReason?: () => StopReason | '';
 }
 
 export interface FeedRunResult {
@@ -53,179 +38,156 @@ export interface FeedRunResult {
   readonly caughtUp: boolean;
 }
 
-function isCursorRequest(request: JournalRequest): request is { cursor: string } {
-  return 'cursor' in request;
+/** What the loop carries from page to page. */
+interface Walk {
+  readonly deps: FeedLoopDeps;
+  readonly delivery: FeedDelivery;
+  request: PageRequest;
+  /** Events of an interrupted page splunkd already has (first page only). */
+  delivered: readonly string[];
+  /** After a stale-cursor reset: everything sent before it, since every later page may repeat it. */
+  resetDedupe: ReadonlySet<string> | undefined;
+  events: number;
+  pages: number;
 }
 
 export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
-  const { feed, logger } = deps;
-  const key = checkpointKey(deps.account, feed.id);
-  let events = 0;
-  let pages = 0;
-  let checkpoint: Checkpoint | undefined;
-  let lastEventTime = 0;
+  const delivery = new FeedDelivery({ ...deps, feed: deps.feed.id });
+  const walk: Walk = {
+    deps,
+    delivery,
+    request: { cursor: '' },
+    delivered: [],
+    resetDedupe: undefined,
+    events: 0,
+    pages: 0,
+  };
+  const result = (error: Error | undefined, caughtUp: boolean): FeedRunResult => ({
+    feed: deps.feed,
+    events: walk.events,
+    pages: walk.pages,
+    lastEventTime: delivery.lastEventTime,
+    error,
+    caughtUp,
+  });
   try {
-    checkpoint = await deps.store.load(key);
-    lastEventTime = checkpoint?.last_event_time ?? 0;
-    const journal = readJournal(deps.journal.path);
-    let request: JournalRequest;
-    if (checkpoint?.cursor) request = { cursor: checkpoint.cursor };
-    else if (journal && 'start_time' in journal.from)
-      request = journal.from; // first page was interrupted: same reset
-    else request = { limit: deps.limit, start_time: formatRfc3339(deps.startTime) };
-
-    // Events of an interrupted page that splunkd already has.
-    let delivered: readonly string[] = [];
-    if (journal && journal.delivered > 0 && sameRequest(journal.from, request)) {
-      delivered = journal.uuids.slice(0, journal.delivered);
-      logger.info('resuming a page interrupted after part of it was delivered', {
-        feed: feed.id,
-        delivered: journal.delivered,
-        of: journal.uuids.length,
+    const first = { limit: deps.limit, start_time: formatRfc3339(deps.startTime) };
+    const resume = await delivery.resume(first);
+    walk.request = resume.request;
+    walk.delivered = resume.delivered;
+    if (resume.delivered.length > 0) {
+      deps.logger.info('resuming a page interrupted after part of it was delivered', {
+        feed: deps.feed.id,
+        delivered: resume.delivered.length,
+        of: resume.pageSize,
       });
     }
-    let recent = checkpoint?.recent_uuids ? checkpoint.recent_uuids.split(',') : [];
-    let resetDone = false;
-    let resetDedupe: ReadonlySet<string> = new Set();
-    const recentSet = new Set(recent);
-
-    let pending: Promise<Page> | undefined = deps.fetchPage(request);
-    while (pending) {
-      let page: Page;
-      try {
-        page = await pending;
-      } catch (error) {
-        if (
-          !resetDone &&
-          isCursorRequest(request) &&
-          error instanceof AddonError &&
-          error.errorClass === 'bad_request'
-        ) {
-          // A 400 on a stored cursor means it went stale (lifetime is undocumented): restart
-          // from the newest delivered time minus an overlap and drop what was already sent.
-          resetDone = true;
-          const floor = deps.now() - retentionMs + 60_000;
-          const from =
-            lastEventTime > 0
-              ? Math.max(lastEventTime - staleCursorOverlapMs, floor)
-              : deps.startTime.getTime();
-          request = { limit: deps.limit, start_time: formatRfc3339(new Date(from)) };
-          // Every page after a reset may repeat events sent before it, not just the first one.
-          resetDedupe = new Set([...delivered, ...recent]);
-          logger.warn(
-            'the stored cursor was rejected as stale; resetting with overlap and de-duplicating by uuid',
-            {
-              feed: feed.id,
-              start_time: request.start_time,
-              status: error.status,
-            },
-          );
-          pending = deps.fetchPage(request);
-          continue;
-        }
-        throw error;
-      }
-      pending = undefined;
-      if (
-        isCursorRequest(request) &&
-        page.cursor.trim() === request.cursor.trim() &&
-        (page.hasMore || page.items.length > 0)
-      ) {
-        throw new AddonError(
-          'protocol',
-          `the Events API returned the cursor it was given with ${page.items.length} events and has_more=${page.hasMore}; stopping to avoid a loop`,
-        );
-      }
-      const journalled = new Set(delivered);
-      // Besides the interrupted page's journal, never re-send an event delivered recently: a
-      // server that replays a page (a broken cursor, a reset overlap) must not cause duplicates.
-      const seen = (uuid: string): boolean =>
-        journalled.has(uuid) || recentSet.has(uuid) || resetDedupe.has(uuid);
-      const items: PageItem[] = page.items.filter((i) => !seen(i.uuid));
-      const repeated = page.items.length - items.length - journalled.size;
-      if (repeated > 0 && resetDedupe.size === 0) {
-        logger.warn('the Events API repeated events that were already delivered; skipped them', {
-          feed: feed.id,
-          repeated,
-        });
-      }
-      // Fetch the next page while this one is written (it is a read; the cursor moves only later).
-      if (page.hasMore && !deps.shouldStop()) {
-        pending = deps.fetchPage({ cursor: page.cursor });
-        pending.catch(() => undefined);
-      }
-      if (items.length > 0) {
-        const order = [
-          ...page.items.filter((i) => seen(i.uuid)).map((i) => i.uuid),
-          ...items.map((i) => i.uuid),
-        ];
-        const base = order.length - items.length;
-        deps.journal.begin(request, order, base);
-        const result = await deps.output.writePage(
-          deps.formatter.formatPage(page.bytes, items),
-          deps.journal,
-        );
-        events += result.delivered;
-        if (result.stopped) {
-          logger.info('stopped mid-page; the journal keeps the position', {
-            feed: feed.id,
-            delivered: result.delivered,
-            of: items.length,
-          });
-          break;
-        }
-      }
-      for (const item of items)
-        lastEventTime = Math.max(lastEventTime, epochMillisOf(item.timestamp));
-      recent = [...recent, ...items.map((i) => i.uuid)];
-      for (const item of items) recentSet.add(item.uuid);
-      for (const old of recent.splice(0, Math.max(0, recent.length - recentUuidLimit)))
-        recentSet.delete(old);
-      pages++;
-      if (!checkpoint || page.cursor !== checkpoint.cursor || items.length > 0) {
-        const next: Checkpoint = {
-          _key: key,
-          account: deps.account,
-          feed: feed.id,
-          input: deps.input,
-          cursor: page.cursor,
-          last_event_time: lastEventTime,
-          recent_uuids: recent.join(','),
-          // Events an interrupted run delivered from this page were never counted by a checkpoint.
-          events_total:
-            (checkpoint?.events_total ?? 0) +
-            items.length +
-            page.items.filter((i) => journalled.has(i.uuid)).length,
-          pages_total: (checkpoint?.pages_total ?? 0) + 1,
-          updated_at: Math.floor(deps.now() / 1000),
-          generation: deps.generation,
-          schema_version: 1,
-        };
-        await deps.beforeCommit?.(next);
-        await deps.store.save(next);
-        checkpoint = next;
-      }
-      request = { cursor: page.cursor };
-      delivered = [];
-      if (!page.hasMore)
-        return { feed, events, pages, lastEventTime, error: undefined, caughtUp: true };
-      if (deps.shouldStop()) break;
-    }
-    return { feed, events, pages, lastEventTime, error: undefined, caughtUp: false };
+    return result(undefined, await pageThrough(walk));
   } catch (error) {
-    logger.error(`feed ${feed.id} stopped: ${describeError(error)}`, {
-      feed: feed.id,
+    if (isCancelled(error) && deps.stopReason?.() === 'time budget')
+      return result(undefined, false);
+    deps.logger.error(`feed ${deps.feed.id} stopped: ${describeError(error)}`, {
+      feed: deps.feed.id,
       class: errorClassOf(error),
     });
-    return {
-      feed,
-      events,
-      pages,
-      lastEventTime,
-      error: error instanceof Error ? error : new Error(String(error)),
-      caughtUp: false,
-    };
+    return result(error instanceof Error ? error : new Error(String(error)), false);
   } finally {
-    deps.journal.close();
+    delivery.close();
   }
+}
+
+/** Pages until the feed is caught up (true) or the run stops (false). */
+async function pageThrough(walk: Walk): Promise<boolean> {
+  const { deps } = walk;
+  let pending: Promise<Page> | undefined = deps.fetchPage(walk.request);
+  while (pending) {
+    const page = await settle(walk, pending);
+    pending = undefined;
+    checkProgress(walk.request, page);
+    // Fetch the next page while this one is written (it is a read; the cursor moves only later).
+    if (page.hasMore && !deps.shouldStop()) {
+      pending = deps.fetchPage({ cursor: page.cursor });
+      pending.catch(() => undefined);
+    }
+    if (!(await deliverPage(walk, page))) return false;
+    walk.request = { cursor: page.cursor };
+    walk.delivered = [];
+    if (!page.hasMore) return true;
+    if (deps.shouldStop()) return false;
+  }
+  return false;
+}
+
+/** The page, or after a stale cursor (once per run) the first page from the reset position. */
+async function settle(walk: Walk, pending: Promise<Page>): Promise<Page> {
+  try {
+    return await pending;
+  } catch (error) {
+    const stale = error instanceof AddonError && error.errorClass === 'stale_cursor';
+    if (!stale || walk.resetDedupe !== undefined || !('cursor' in walk.request)) throw error;
+    const { deps, delivery } = walk;
+    const restart = staleCursorRestart({
+      lastEventTime: delivery.lastEventTime,
+      startTime: deps.startTime,
+      limit: deps.limit,
+      now: deps.now(),
+    });
+    walk.request = restart;
+    walk.resetDedupe = new Set([...walk.delivered, ...delivery.recent.list()]);
+    deps.logger.warn(
+      'the stored cursor was rejected as stale; resetting with overlap and de-duplicating by uuid',
+      {
+        feed: deps.feed.id,
+        start_time: restart.start_time,
+        status: error.status,
+      },
+    );
+    return deps.fetchPage(walk.request);
+  }
+}
+
+/** A server that hands back the cursor it was given with more to read would loop forever. */
+function checkProgress(request: PageRequest, page: Page): void {
+  if (!('cursor' in request) || page.cursor.trim() !== request.cursor.trim()) return;
+  if (!page.hasMore && page.items.length === 0) return;
+  throw new AddonError(
+    'protocol',
+    `the Events API returned the cursor it was given with ${page.items.length} events and has_more=${page.hasMore}; stopping to avoid a loop`,
+  );
+}
+
+/** Writes the page's new events and commits it; false when the run stopped mid-page. */
+async function deliverPage(walk: Walk, page: Page): Promise<boolean> {
+  const { deps, delivery } = walk;
+  const journalled = new Set(walk.delivered);
+  // Besides the interrupted page's journal, never re-send an event delivered recently: a
+  // server that replays a page (a broken cursor, a reset overlap) must not cause duplicates.
+  const seen = (uuid: string): boolean =>
+    journalled.has(uuid) || delivery.recent.has(uuid) || (walk.resetDedupe?.has(uuid) ?? false);
+  const items: PageItem[] = page.items.filter((i) => !seen(i.uuid));
+  const skipped = page.items.filter((i) => seen(i.uuid)).map((i) => i.uuid);
+  const repeated = page.items.length - items.length - journalled.size;
+  if (repeated > 0 && walk.resetDedupe === undefined) {
+    deps.logger.warn('the Events API repeated events that were already delivered; skipped them', {
+      feed: deps.feed.id,
+      repeated,
+    });
+  }
+  const written = await delivery.deliver(walk.request, page, items, skipped);
+  walk.events += written.delivered;
+  if (written.stopped) {
+    deps.logger.info('stopped mid-page; the journal keeps the position', {
+      feed: deps.feed.id,
+      delivered: written.delivered,
+      of: items.length,
+    });
+    return false;
+  }
+  walk.pages++;
+  await delivery.commit(page, items, page.items.filter((i) => journalled.has(i.uuid)).length);
+  return true;
+}
+
+function isCancelled(error: unknown): boolean {
+  return error instanceof AddonError && error.errorClass === 'cancelled';
 }

@@ -26,6 +26,18 @@ export interface HealthDocument extends KvDocument {
   last_error: string | null;
   last_error_class: string | null;
   last_error_time: number | null;
+  /** When the token expires (epoch seconds), null when it never does, so an alert can warn ahead. */
+  token_expires_at: number | null;
+}
+
+export interface HealthContext {
+  readonly account: string;
+  readonly input: string;
+  readonly host: string;
+  readonly runStart: number;
+  readonly runEnd: number;
+  /** From the token's claims: epoch seconds, null if it never expires, undefined when unread. */
+  readonly tokenExpiresAt: number | null | undefined;
 }
 
 export interface FeedOutcome {
@@ -40,7 +52,7 @@ export interface FeedOutcome {
 export function nextHealth(
   previous: HealthDocument | undefined,
   outcome: FeedOutcome,
-  context: { account: string; input: string; host: string; runStart: number; runEnd: number },
+  context: HealthContext,
 ): HealthDocument {
   const hour = Math.floor(context.runEnd / 3600_000);
   let hourly: Record<string, number>;
@@ -76,13 +88,17 @@ export function nextHealth(
     last_error: failed ? describeError(outcome.error) : (previous?.last_error ?? null),
     last_error_class: failed ? errorClassOf(outcome.error) : (previous?.last_error_class ?? null),
     last_error_time: failed ? endSeconds : (previous?.last_error_time ?? null),
+    token_expires_at:
+      context.tokenExpiresAt === undefined
+        ? (previous?.token_expires_at ?? null)
+        : context.tokenExpiresAt,
   };
 }
 
 export async function writeHealth(
   kv: KvStore,
   outcomes: readonly FeedOutcome[],
-  context: { account: string; input: string; host: string; runStart: number; runEnd: number },
+  context: HealthContext,
   logger: Logger,
 ): Promise<void> {
   if (outcomes.length === 0) return;

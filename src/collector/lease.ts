@@ -6,7 +6,8 @@
 import { checkpointCollection } from '../core/app-identity';
 import { AddonError } from '../core/errors';
 import { decideLease, leaseKey, type LeaseRecord } from '../core/lease-decision';
-import type { KvDocument, KvStore } from '../splunk/kvstore';
+import { leaseSchema, parseStored } from '../core/kv-documents';
+import type { KvStore } from '../splunk/kvstore';
 
 export type LeaseOutcome =
   | { readonly held: true; readonly lease: LeaseRecord; readonly claimed: boolean }
@@ -24,8 +25,12 @@ export class LeaseManager {
   ) {}
 
   private async newest(): Promise<LeaseRecord | undefined> {
+    const documents = await this.kv.query(checkpointCollection, {
+      account: this.account,
+      kind: 'lease',
+    });
     return newestOf(
-      await this.kv.query(checkpointCollection, { account: this.account, kind: 'lease' }),
+      documents.map((d) => parseStored(leaseSchema, d, `lease record ${d._key} in the KV store`)),
     );
   }
 
@@ -46,7 +51,7 @@ export class LeaseManager {
    * Decides at the start of a run; tries at most a few times when members race for a claim.
    * `prefetched`: the account's lease records, just read with its checkpoints, for the first try.
    */
-  async acquire(prefetched?: readonly KvDocument[]): Promise<LeaseOutcome> {
+  async acquire(prefetched?: readonly LeaseRecord[]): Promise<LeaseOutcome> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const newest = attempt === 0 && prefetched ? newestOf(prefetched) : await this.newest();
       const decision = decideLease(newest, this.me, this.now());
@@ -56,7 +61,7 @@ export class LeaseManager {
         return { held: true, lease: decision.lease, claimed: false };
       }
       const claim = this.record(decision.generation);
-      if (await this.kv.insert(checkpointCollection, claim as unknown as KvDocument)) {
+      if (await this.kv.insert(checkpointCollection, claim)) {
         this.current = claim;
         if (newest) await this.kv.remove(checkpointCollection, newest._key).catch(() => undefined);
         return { held: true, lease: claim, claimed: true };
@@ -97,25 +102,23 @@ export class LeaseManager {
       );
     }
     const renewed = this.record(this.current.generation);
-    await this.kv.save(checkpointCollection, [renewed as unknown as KvDocument]);
+    await this.kv.save(checkpointCollection, [renewed]);
     this.current = renewed;
   }
 
   /** The renewed record, to be written together with the end-of-run checkpoint. */
-  renewalRecord(): KvDocument | undefined {
+  renewalRecord(): LeaseRecord | undefined {
     if (!this.current) return undefined;
     this.current = this.record(this.current.generation);
-    return this.current as unknown as KvDocument;
+    return this.current;
   }
 }
 
-function newestOf(docs: readonly KvDocument[]): LeaseRecord | undefined {
-  return (docs as unknown as LeaseRecord[])
-    .filter((d) => d.kind === 'lease')
-    .reduce<LeaseRecord | undefined>(
-      (top, d) => (!top || d.generation > top.generation ? d : top),
-      undefined,
-    );
+function newestOf(records: readonly LeaseRecord[]): LeaseRecord | undefined {
+  return records.reduce<LeaseRecord | undefined>(
+    (top, d) => (!top || d.generation > top.generation ? d : top),
+    undefined,
+  );
 }
 
 export interface LeaseGuard {
@@ -125,7 +128,7 @@ export interface LeaseGuard {
   /** Before a checkpoint write: renew when close to expiry; throws if another member took over. */
   beforeCommit(): Promise<void>;
   /** Lease renewal to write with the end-of-run checkpoint. */
-  renewalDocuments(): KvDocument[];
+  renewalDocuments(): LeaseRecord[];
   close(): void;
 }
 

@@ -4,10 +4,12 @@
  * Stanzas named `__check__<account>` are the setup page's connection check: the same checks, and
  * the result is recorded in the onepassword_account_status collection for the page to show.
  */
+import { adminMessage } from '../core/admin-wording';
 import { accountStatusCollection } from '../core/app-identity';
+import { checkStanzaPrefix, inputNameOf } from '../core/contracts';
 import { AddonError, describeError, errorClassOf } from '../core/errors';
 import { feedIds, type FeedId } from '../core/feeds';
-import { parseInputConfig } from '../config/input-config';
+import { parseInputConfig, type InputConfig } from '../config/input-config';
 import type { Logger } from '../log/logger';
 import type { ValidationDefinition } from '../splunk/input-definition';
 import { KvStore } from '../splunk/kvstore';
@@ -16,10 +18,11 @@ import {
   missingScopes,
   openAccountSession,
   scopeError,
+  tokenExpirySeconds,
   type AccountSession,
 } from './account-session';
 
-export const checkStanzaPrefix = '__check__';
+export { checkStanzaPrefix };
 
 export interface ValidationOutcome {
   readonly ok: boolean;
@@ -27,35 +30,20 @@ export interface ValidationOutcome {
   readonly message: string;
 }
 
-function plainWords(error: unknown): string {
-  if (!(error instanceof AddonError)) return `Unexpected error: ${describeError(error)}`;
-  switch (error.errorClass) {
-    case 'unauthorized':
-      return `1Password rejected the token: it is invalid or has been revoked. Generate a new token in 1Password. (${describeError(error)})`;
-    case 'not_found':
-      return 'The token looks truncated: 1Password answered "404 page not found". Copy the whole token again.';
-    case 'network':
-      return `1Password could not be reached: ${describeError(error)}. Check the network, proxy and firewall of this Splunk instance.`;
-    default:
-      return describeError(error);
-  }
-}
+type ValidationEnv = { logger: Logger; splunkHome: string | undefined; now: () => number };
 
 export async function validateDefinition(
   definition: ValidationDefinition,
-  env: { logger: Logger; splunkHome: string | undefined; now: () => number },
+  env: ValidationEnv,
 ): Promise<ValidationOutcome> {
-  const { logger } = env;
-  logger.addSecret(definition.sessionKey);
-  const itemName = definition.item.name.includes('://')
-    ? definition.item.name.slice(definition.item.name.indexOf('://') + 3)
-    : definition.item.name;
+  env.logger.addSecret(definition.sessionKey);
+  const itemName = inputNameOf(definition.item.name);
   const checkOnly = itemName.startsWith(checkStanzaPrefix);
   const params = { ...definition.item.params };
+  // The setup page's check may leave feeds empty: then every feed the token grants is fine.
   if (checkOnly && String(params['feeds'] ?? '').trim() === '') delete params['feeds'];
   const allFeedsImplicit = checkOnly && params['feeds'] === undefined;
-
-  let config;
+  let config: InputConfig;
   try {
     config = parseInputConfig(itemName, params, definition.serverHost, new Date(env.now()));
   } catch (error) {
@@ -65,23 +53,44 @@ export async function validateDefinition(
     serverUri: definition.serverUri,
     sessionKey: definition.sessionKey,
     splunkHome: env.splunkHome,
-    logger,
+    logger: env.logger,
   });
+  try {
+    const wanted = allFeedsImplicit ? [] : config.feeds;
+    const checked = await checkAccount(splunkd, config.account, wanted, env);
+    if (checkOnly) await recordCheck(splunkd, config.account, checked, env);
+    return checked.outcome;
+  } finally {
+    await splunkd.close().catch(() => undefined);
+  }
+}
+
+interface CheckedAccount {
+  readonly outcome: ValidationOutcome;
+  /** What the connection check learnt, for the setup page (onepassword_account_status). */
+  readonly details: Record<string, unknown>;
+}
+
+/** The saved token, a live introspect call through its own endpoint, and its scopes. */
+async function checkAccount(
+  splunkd: SplunkdClient,
+  account: string,
+  wanted: readonly FeedId[],
+  env: ValidationEnv,
+): Promise<CheckedAccount> {
+  const { logger } = env;
   let session: AccountSession | undefined;
-  let outcome: ValidationOutcome;
   let details: Record<string, unknown> = {};
   try {
-    session = await openAccountSession(splunkd, config.account, logger, new Date(env.now()));
+    session = await openAccountSession(splunkd, account, logger, new Date(env.now()));
     if (!session) {
       throw new AddonError(
         'config',
-        `Account "${config.account}" has no saved token. Add the account on the setup page first.`,
+        `Account "${account}" has no saved token. Add the account on the setup page first.`,
       );
     }
     const introspection = await session.client.introspect(AbortSignal.timeout(30_000));
     const granted = introspection.features;
-    const wanted: readonly FeedId[] = allFeedsImplicit ? [] : config.feeds;
-    const missing = missingScopes(wanted, granted);
     details = {
       host: session.endpoint.host,
       region: session.endpoint.region,
@@ -89,37 +98,44 @@ export async function validateDefinition(
       integration_uuid: introspection.uuid,
       account_uuid: introspection.accountUuid ?? session.claims.accountUuid ?? null,
       issued_at: introspection.issuedAt,
-      expires_at: session.claims.expiresAt
-        ? Math.floor(session.claims.expiresAt.getTime() / 1000)
-        : null,
+      expires_at: tokenExpirySeconds(session.claims),
     };
+    const missing = missingScopes(wanted, granted);
     if (missing.length > 0) throw scopeError(missing);
-    outcome = { ok: true, message: '' };
-    logger.info('validation passed', { account: config.account, host: session.endpoint.host });
+    logger.info('validation passed', { account, host: session.endpoint.host });
+    return { outcome: { ok: true, message: '' }, details };
   } catch (error) {
-    outcome = { ok: false, message: plainWords(error) };
-    details = { ...details, error_class: errorClassOf(error) };
-    logger.info('validation failed', { account: config.account, class: errorClassOf(error) });
+    logger.info('validation failed', { account, class: errorClassOf(error) });
+    return {
+      outcome: { ok: false, message: adminMessage(error, session?.endpoint.host) },
+      details: { ...details, error_class: errorClassOf(error) },
+    };
+  } finally {
+    await session?.client.close().catch(() => undefined);
   }
-  if (checkOnly) {
-    try {
-      const kv = new KvStore(splunkd, undefined, { startupWaitMs: 10_000 });
-      await kv.save(accountStatusCollection, [
-        {
-          _key: config.account,
-          account: config.account,
-          checked_at: Math.floor(env.now() / 1000),
-          ok: outcome.ok,
-          error_message: outcome.ok ? null : outcome.message,
-          error_class: null,
-          ...details,
-        },
-      ]);
-    } catch (error) {
-      logger.warn(`could not record the connection check: ${describeError(error)}`);
-    }
+}
+
+/** The setup page's connection check: the result, recorded for the page to show. */
+async function recordCheck(
+  splunkd: SplunkdClient,
+  account: string,
+  checked: CheckedAccount,
+  env: ValidationEnv,
+): Promise<void> {
+  const { outcome } = checked;
+  try {
+    const kv = new KvStore(splunkd, undefined, { startupWaitMs: 10_000 });
+    const status = {
+      _key: account,
+      account,
+      checked_at: Math.floor(env.now() / 1000),
+      ok: outcome.ok,
+      error_message: outcome.ok ? null : outcome.message,
+      error_class: null,
+      ...checked.details,
+    };
+    await kv.save(accountStatusCollection, [status]);
+  } catch (error) {
+    env.logger.warn(`could not record the connection check: ${describeError(error)}`);
   }
-  await session?.client.close().catch(() => undefined);
-  await splunkd.close().catch(() => undefined);
-  return outcome;
 }

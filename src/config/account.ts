@@ -7,6 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { accountsConf, settingsConf } from '../core/app-identity';
+import { accountSecretName } from '../core/contracts';
 import { AddonError, describeError } from '../core/errors';
 import { checkCustomEndpoint } from '../events-api/endpoint';
 import { checkProxyUrl } from './proxy-url';
@@ -155,7 +156,7 @@ export async function loadAccount(
   name: string,
 ): Promise<AccountConfig | undefined> {
   const secrets = await readSecrets(splunkd);
-  const secret = secrets.get(`account:${name}`);
+  const secret = secrets.get(accountSecretName(name));
   if (secret === undefined) return undefined;
   const { token, endpoint } = parseAccountSecret(secret);
   if (endpoint !== undefined) {

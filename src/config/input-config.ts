@@ -3,6 +3,7 @@
  * an admin can act on. Pure.
  */
 import * as z from 'zod/mini';
+import { accountNamePattern, inputNameOf, isSplunkTrue, retentionMs } from '../core/contracts';
 import { AddonError } from '../core/errors';
 import { feedIds, isFeedId, type FeedId } from '../core/feeds';
 import { intervalSecondsOf } from '../core/lease-decision';
@@ -39,16 +40,10 @@ export interface InputConfig {
   readonly intervalSeconds: number;
 }
 
-/** Account names become storage/passwords usernames, KV keys and file names: keep them plain. */
-export const accountNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const retentionDays = 120;
+export { accountNamePattern };
 
 const text = (p: ParamValue | undefined): string | undefined =>
   Array.isArray(p) ? p.join(',') : (p as string | undefined);
-
-function isTrue(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|t|yes|y|on)$/i.test(value.trim());
-}
 
 type Reading<T> = { readonly value: T } | { readonly problem: string };
 
@@ -151,7 +146,7 @@ export function parseInputConfig(
   const startText =
     (flat['start_time'] ?? '').trim() === '' ? defaultStartTime : (flat['start_time'] as string);
   const resolved = resolveStartTime(startText, now);
-  const oldest = new Date(now.getTime() - retentionDays * 86_400_000);
+  const oldest = new Date(now.getTime() - retentionMs);
   if (!resolved) {
     problems.push(
       `start_time "${startText.slice(0, 40)}" is neither RFC 3339 (2026-01-31T00:00:00Z) nor relative (-7d)`,
@@ -163,7 +158,7 @@ export function parseInputConfig(
     throw new AddonError('config', `Invalid input "${stanza}": ${problems.join('; ')}`);
   }
   const data = parsed.data;
-  const name = stanza.includes('://') ? stanza.slice(stanza.indexOf('://') + 3) : stanza;
+  const name = inputNameOf(stanza);
   return {
     name,
     stanza,
@@ -180,7 +175,7 @@ export function parseInputConfig(
       feedIds.map((feed) => [feed, data[feedIndexParams[feed]] || data.index]),
     ) as Record<FeedId, string>,
     host: (data.host ?? '').trim() || serverHost,
-    disabled: isTrue(data.disabled),
+    disabled: isSplunkTrue(data.disabled),
     intervalSeconds: intervalSecondsOf(flat['interval']),
   };
 }

@@ -3,7 +3,7 @@
  * `--validate-arguments` answer, the health documents and the setup page all take their wording
  * from here, so the same fault reads the same everywhere. Pure: no I/O, safe in the browser bundle.
  */
-import type { ErrorClass } from './errors';
+import { AddonError, describeError, type ErrorClass } from './errors';
 
 export interface AdminWording {
   /** Short, for a badge or a table cell. */
@@ -266,4 +266,22 @@ export function splunkdWording(failure: 'unreachable' | number): AdminWording {
     headline: `splunkd refused the request (HTTP ${failure})`,
     action: 'The message from splunkd says why; fix what it names and try again.',
   };
+}
+
+/** Words for a thrown value: its class's wording (network failures by their kind). */
+export function wordingForError(error: unknown, host = 'the server'): AdminWording {
+  if (error instanceof AddonError && error.errorClass === 'network') {
+    const kind = networkFailureKind(rootErrorCode(error.cause));
+    if (kind !== 'other') return networkWording(kind, host);
+  }
+  return wordingForClass(error instanceof AddonError ? error.errorClass : 'internal');
+}
+
+/** One admin-facing sentence for a failure: headline, what happened, what to do. */
+export function adminMessage(error: unknown, host?: string): string {
+  const wording = wordingForError(error, host);
+  const text = describeError(error);
+  // Messages that already end with their advice (the client's) are not advised twice.
+  if (text.includes(wording.action)) return `${wording.headline}: ${text}`;
+  return `${wording.headline}: ${text.replace(/[.\s]+$/, '')}. ${wording.action}`;
 }

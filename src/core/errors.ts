@@ -61,3 +61,12 @@ export function describeError(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/[\r\n]+/g, ' ').slice(0, 500);
 }
+
+/**
+ * The one exit-code rule: 1 only when splunkd stopped reading our stdout (the run could not
+ * deliver); every other failure is reported in the log and the health documents and exits 0, so
+ * splunkd keeps scheduling the input.
+ */
+export function exitCodeFor(errors: readonly unknown[]): number {
+  return errors.some((e) => e instanceof AddonError && e.errorClass === 'output') ? 1 : 0;
+}

@@ -45,6 +45,11 @@ export interface RetryHooks {
   readonly signal?: AbortSignal;
   /** Latest moment (epoch ms) a retry may start; later retries give up instead. */
   readonly deadline?: number;
+  /**
+   * Instead of giving up when the next delay would pass the deadline, wait until the deadline and
+   * try once more there (patience measured in time, like the KV store's start-up wait).
+   */
+  readonly lastTryAtDeadline?: boolean;
   readonly now?: () => number;
 }
 
@@ -59,9 +64,12 @@ export async function withRetry<T>(
     } catch (error) {
       if (!isRetriable(error) || attempt >= policy.maxAttempts) throw error;
       const addonError = error as AddonError;
-      const delay = computeDelay(attempt, policy, hooks.random, addonError.retryAfterMs);
+      let delay = computeDelay(attempt, policy, hooks.random, addonError.retryAfterMs);
       const now = hooks.now?.() ?? Date.now();
-      if (hooks.deadline !== undefined && now + delay > hooks.deadline) throw error;
+      if (hooks.deadline !== undefined && now + delay > hooks.deadline) {
+        if (!hooks.lastTryAtDeadline || now >= hooks.deadline) throw error;
+        delay = hooks.deadline - now;
+      }
       hooks.onRetry?.(addonError, attempt, delay);
       await hooks.sleep(delay, hooks.signal);
     }

@@ -6,71 +6,81 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { checkpointCollection } from '../core/app-identity';
 import { AddonError, describeError } from '../core/errors';
-import type { FeedId } from '../core/feeds';
-import { KvStoreDisabled, type KvDocument, type KvStore } from '../splunk/kvstore';
+import {
+  budgetKey,
+  budgetSchema,
+  checkpointSchema,
+  documentKind,
+  leaseSchema,
+  parseStored,
+  type BudgetDocument,
+  type Checkpoint,
+} from '../core/kv-documents';
+import type { LeaseRecord } from '../core/lease-decision';
+import { KvStoreDisabled, type KvDocument, type KvStore, type KvWritable } from '../splunk/kvstore';
 import type { Logger } from '../log/logger';
 
-export interface Checkpoint {
-  readonly _key: string;
-  readonly account: string;
-  readonly feed: FeedId | 'budget';
-  readonly input: string;
-  /** The cursor to request next; '' before the first page is committed. */
-  readonly cursor: string;
-  /** Newest delivered event time, epoch milliseconds (0 = none yet). */
-  readonly last_event_time: number;
-  /** uuids of the most recently delivered events, comma-separated, for stale-cursor recovery. */
-  readonly recent_uuids: string;
-  readonly events_total: number;
-  readonly pages_total: number;
-  /** Epoch seconds. */
-  readonly updated_at: number;
-  /** Lease generation that wrote this checkpoint (fencing on search-head clusters). */
-  readonly generation: number;
-  /** Rate-budget history (JSON), only on the account's budget document. */
-  readonly budget_history?: string;
-  readonly schema_version: number;
-}
-
-export function checkpointKey(account: string, feed: FeedId | 'budget'): string {
-  return `${account}__${feed}`;
-}
+export { checkpointKey, type Checkpoint } from '../core/kv-documents';
 
 export interface CheckpointStore {
   readonly kind: 'kvstore' | 'file';
   load(key: string): Promise<Checkpoint | undefined>;
   /** Saves the checkpoint; `alongside` documents (KV only) go in the same batch_save call. */
-  save(checkpoint: Checkpoint, alongside?: readonly KvDocument[]): Promise<void>;
+  save(checkpoint: Checkpoint, alongside?: readonly KvWritable[]): Promise<void>;
 }
 
-export class KvCheckpointStore implements CheckpointStore {
+/** The store of one account: its feeds' checkpoints and its rate-budget document. */
+export interface AccountStore extends CheckpointStore {
+  loadBudget(account: string): Promise<BudgetDocument | undefined>;
+  saveBudget(budget: BudgetDocument, alongside?: readonly KvWritable[]): Promise<void>;
+}
+
+export class KvCheckpointStore implements AccountStore {
   readonly kind = 'kvstore';
   private verified = false;
 
   constructor(private readonly kv: KvStore) {}
 
   async load(key: string): Promise<Checkpoint | undefined> {
-    return (await this.kv.get(checkpointCollection, key)) as Checkpoint | undefined;
+    const document = await this.kv.get(checkpointCollection, key);
+    return document && parseStored(checkpointSchema, document, `checkpoint ${key} in the KV store`);
   }
 
-  async save(checkpoint: Checkpoint, alongside: readonly KvDocument[] = []): Promise<void> {
-    await this.kv.save(checkpointCollection, [checkpoint as unknown as KvDocument, ...alongside]);
-    if (!this.verified) {
-      // Read the first write of a run back: a KV store that acknowledges but does not persist
-      // (a failure seen on Splunk Cloud by another vendor) must not go unnoticed.
-      const back = await this.load(checkpoint._key);
-      if (back?.cursor !== checkpoint.cursor) {
-        throw new AddonError(
-          'checkpoint',
-          `the KV store acknowledged checkpoint ${checkpoint._key} but did not keep it`,
-        );
-      }
-      this.verified = true;
+  async loadBudget(account: string): Promise<BudgetDocument | undefined> {
+    const key = budgetKey(account);
+    const document = await this.kv.get(checkpointCollection, key);
+    return document && parseStored(budgetSchema, document, `rate budget ${key} in the KV store`);
+  }
+
+  saveBudget(budget: BudgetDocument, alongside: readonly KvWritable[] = []): Promise<void> {
+    return this.write(budget, 'budget_history', alongside);
+  }
+
+  save(checkpoint: Checkpoint, alongside: readonly KvWritable[] = []): Promise<void> {
+    return this.write(checkpoint, 'cursor', alongside);
+  }
+
+  private async write<T extends KvWritable>(
+    document: T,
+    field: keyof T & string,
+    alongside: readonly KvWritable[],
+  ): Promise<void> {
+    await this.kv.save(checkpointCollection, [document, ...alongside]);
+    if (this.verified) return;
+    // Read the first write of a run back: a KV store that acknowledges but does not persist
+    // (a failure seen on Splunk Cloud by another vendor) must not go unnoticed.
+    const back = await this.kv.get(checkpointCollection, document._key);
+    if (back?.[field] !== document[field]) {
+      throw new AddonError(
+        'checkpoint',
+        `the KV store acknowledged checkpoint ${document._key} but did not keep it`,
+      );
     }
+    this.verified = true;
   }
 }
 
-export class FileCheckpointStore implements CheckpointStore {
+export class FileCheckpointStore implements AccountStore {
   readonly kind = 'file';
 
   constructor(private readonly dir: string) {}
@@ -79,11 +89,11 @@ export class FileCheckpointStore implements CheckpointStore {
     return join(this.dir, `${key}.checkpoint.json`);
   }
 
-  async load(key: string): Promise<Checkpoint | undefined> {
+  private read(key: string): unknown {
     const path = this.path(key);
     if (!existsSync(path)) return undefined;
     try {
-      return JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+      return JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
       throw new AddonError(
         'checkpoint',
@@ -92,13 +102,36 @@ export class FileCheckpointStore implements CheckpointStore {
     }
   }
 
-  async save(checkpoint: Checkpoint): Promise<void> {
-    const path = this.path(checkpoint._key);
+  async load(key: string): Promise<Checkpoint | undefined> {
+    const document = this.read(key);
+    return document === undefined
+      ? undefined
+      : parseStored(checkpointSchema, document, `checkpoint file ${this.path(key)}`);
+  }
+
+  async loadBudget(account: string): Promise<BudgetDocument | undefined> {
+    const path = this.path(budgetKey(account));
+    const document = this.read(budgetKey(account));
+    return document === undefined
+      ? undefined
+      : parseStored(budgetSchema, document, `rate budget file ${path}`);
+  }
+
+  saveBudget(budget: BudgetDocument): Promise<void> {
+    return this.write(budget);
+  }
+
+  save(checkpoint: Checkpoint): Promise<void> {
+    return this.write(checkpoint);
+  }
+
+  private async write(document: KvWritable): Promise<void> {
+    const path = this.path(document._key);
     const temp = `${path}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
       // write + rename: a crash leaves either the old or the new checkpoint, never half of one.
-      writeFileSync(temp, JSON.stringify(checkpoint));
+      writeFileSync(temp, JSON.stringify(document));
       renameSync(temp, path);
     } catch (error) {
       rmSync(temp, { force: true });
@@ -116,10 +149,10 @@ export class FileCheckpointStore implements CheckpointStore {
 }
 
 /** A KV-backed store opened for one account, with what its opening query returned. */
-export interface AccountCheckpointStore extends CheckpointStore {
+export interface AccountCheckpointStore extends AccountStore {
   readonly kind: 'kvstore';
   /** The account's lease records (kind 'lease'), read in the same query as its checkpoints. */
-  readonly leaseRecords: readonly KvDocument[];
+  readonly leaseRecords: readonly LeaseRecord[];
   /**
    * Forgets the checkpoints read at opening, so loads go to the KV store again. For a run that
    * has just taken the lease over: the previous holder may have written since the query.
@@ -140,7 +173,6 @@ export async function openCheckpointStore(
   logger: Logger,
 ): Promise<AccountCheckpointStore | FileCheckpointStore> {
   const files = new FileCheckpointStore(checkpointDir);
-  const kvStore = new KvCheckpointStore(kv);
   let documents: KvDocument[];
   try {
     documents = await kv.query(checkpointCollection, { account });
@@ -153,19 +185,37 @@ export async function openCheckpointStore(
     }
     throw error;
   }
-  const leaseRecords = documents.filter((d) => d['kind'] === 'lease');
-  const prefetched = new Map<string, Checkpoint>();
-  for (const d of documents)
-    if (d['kind'] !== 'lease') prefetched.set(d._key, d as unknown as Checkpoint);
+  const leaseRecords = documents
+    .filter((d) => documentKind(d) === 'lease')
+    .map((d) => parseStored(leaseSchema, d, `lease record ${d._key} in the KV store`));
+  const prefetched = new Map(
+    documents.filter((d) => documentKind(d) !== 'lease').map((d) => [d._key, d] as const),
+  );
+  return accountStore(new KvCheckpointStore(kv), files, prefetched, leaseRecords, logger);
+}
+
+function accountStore(
+  kvStore: KvCheckpointStore,
+  files: FileCheckpointStore,
+  prefetched: Map<string, KvDocument>,
+  leaseRecords: readonly LeaseRecord[],
+  logger: Logger,
+): AccountCheckpointStore {
+  /** Each prefetched document serves one load; anything later reads the KV store. */
+  const take = (key: string): KvDocument | undefined => {
+    const early = prefetched.get(key);
+    prefetched.delete(key);
+    return early;
+  };
   return {
     kind: 'kvstore',
     leaseRecords,
     forgetPrefetched: () => prefetched.clear(),
     async load(key) {
-      // Each prefetched checkpoint serves one load; anything later reads the KV store.
-      const early = prefetched.get(key);
-      prefetched.delete(key);
-      const fromKv = early ?? (await kvStore.load(key));
+      const early = take(key);
+      const fromKv = early
+        ? parseStored(checkpointSchema, early, `checkpoint ${key} in the KV store`)
+        : await kvStore.load(key);
       const fromFile = await files.load(key);
       if (fromFile && (!fromKv || fromFile.updated_at > fromKv.updated_at)) {
         await kvStore.save(fromFile);
@@ -175,9 +225,19 @@ export async function openCheckpointStore(
       }
       return fromKv;
     },
+    async loadBudget(account) {
+      const early = take(budgetKey(account));
+      return early
+        ? parseStored(budgetSchema, early, `rate budget ${early._key} in the KV store`)
+        : kvStore.loadBudget(account);
+    },
     save: (checkpoint, alongside) => {
       prefetched.delete(checkpoint._key);
       return kvStore.save(checkpoint, alongside);
+    },
+    saveBudget: (budget, alongside) => {
+      prefetched.delete(budget._key);
+      return kvStore.saveBudget(budget, alongside);
     },
   };
 }
@@ -214,7 +274,7 @@ export class HoldBackCursorOnlySaves implements CheckpointStore {
     return checkpoint;
   }
 
-  async save(checkpoint: Checkpoint, alongside: readonly KvDocument[] = []): Promise<void> {
+  async save(checkpoint: Checkpoint, alongside: readonly KvWritable[] = []): Promise<void> {
     const before = this.known.get(checkpoint._key);
     if (before && alongside.length === 0 && recordsNoNewEvents(before, checkpoint)) {
       this.held.set(checkpoint._key, checkpoint);
@@ -225,9 +285,9 @@ export class HoldBackCursorOnlySaves implements CheckpointStore {
     this.known.set(checkpoint._key, checkpoint);
   }
 
-  /** The held-back checkpoints as KV documents, for the run's last save; the list is emptied. */
-  takeHeld(): KvDocument[] {
-    const held = [...this.held.values()].map((checkpoint) => ({ ...checkpoint }));
+  /** The held-back checkpoints, for the run's last save; the list is emptied. */
+  takeHeld(): Checkpoint[] {
+    const held = [...this.held.values()];
     this.held.clear();
     return held;
   }

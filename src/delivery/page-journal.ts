@@ -1,5 +1,6 @@
 /**
- * The write-ahead journal that makes delivery exactly-once. Before a page's first byte reaches
+ * The write-ahead journal behind the delivery guarantee: exactly once, except that a SIGKILL
+ * inside one write may repeat that one write (at most 16 KiB). Before a page's first byte reaches
  * stdout, the journal records where the page came from and its uuids; after every write to the
  * pipe it records how many whole events the pipe has accepted. A run that was killed mid-page
  * reads this and re-sends only the events splunkd never received.
@@ -20,17 +21,15 @@ import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, writeSy
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { AddonError, describeError } from '../core/errors';
+import type { PageRequest } from '../events-api/client';
 
 const progressWidth = 24;
 const metaWidth = 64;
 const bodyOffset = progressWidth + metaWidth;
 const meta = /^J2 (\d{1,15}) (\d{1,10}) ([0-9a-f]{8}) *\n$/;
 
-export type JournalRequest =
-  { readonly cursor: string } | { readonly limit: number; readonly start_time: string };
-
 export interface JournalRecord {
-  readonly from: JournalRequest;
+  readonly from: PageRequest;
   readonly uuids: readonly string[];
   readonly delivered: number;
 }
@@ -55,7 +54,7 @@ function checksum(seq: number, body: Buffer): string {
 }
 
 /** A slot's whole record as bytes: progress line, meta line, JSON line. */
-function slotBytes(seq: number, delivered: number, from: JournalRequest, uuids: readonly string[]) {
+function slotBytes(seq: number, delivered: number, from: PageRequest, uuids: readonly string[]) {
   const body = Buffer.from(JSON.stringify({ from, uuids }), 'utf8');
   const metaLine = `J2 ${seq} ${body.length} ${checksum(seq, body)}`.padEnd(metaWidth - 1, ' ');
   return Buffer.concat([Buffer.from(progressLine(delivered) + metaLine + '\n'), body, newline]);
@@ -76,7 +75,7 @@ function readOpen(fd: number): Buffer {
   return buffer.subarray(0, at);
 }
 
-function recordOf(header: { from?: JournalRequest; uuids?: unknown }, delivered: number) {
+function recordOf(header: { from?: PageRequest; uuids?: unknown }, delivered: number) {
   if (!header.from || !Array.isArray(header.uuids) || !Number.isInteger(delivered))
     return undefined;
   const uuids = header.uuids as string[];
@@ -140,7 +139,7 @@ export function readJournal(path: string): JournalRecord | undefined {
   return record && { from: record.from, uuids: record.uuids, delivered: record.delivered };
 }
 
-export function sameRequest(a: JournalRequest, b: JournalRequest): boolean {
+export function sameRequest(a: PageRequest, b: PageRequest): boolean {
   if ('cursor' in a || 'cursor' in b)
     return 'cursor' in a && 'cursor' in b && a.cursor.trim() === b.cursor.trim();
   return a.limit === b.limit && a.start_time === b.start_time;
@@ -191,7 +190,7 @@ export class PageJournal {
    * `uuids` lists the page's events in write order; the first `alreadyDelivered` of them reached
    * splunkd in an earlier, interrupted run.
    */
-  begin(from: JournalRequest, uuids: readonly string[], alreadyDelivered = 0): void {
+  begin(from: PageRequest, uuids: readonly string[], alreadyDelivered = 0): void {
     this.active = undefined;
     try {
       const fds = this.open();

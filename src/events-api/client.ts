@@ -5,6 +5,12 @@
 import { Agent, ProxyAgent, request, type Dispatcher } from '../http/undici';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import * as z from 'zod/mini';
+import {
+  errorClassWording,
+  networkFailureKind,
+  networkWording,
+  rootErrorCode,
+} from '../core/admin-wording';
 import { AddonError, describeError } from '../core/errors';
 import { introspectPath, type FeedSpec } from '../core/feeds';
 import { parseRetryAfter } from '../core/retry';
@@ -48,37 +54,18 @@ export interface EventsApiClientOptions extends TransportOptions {
   readonly requestTimeoutMs?: number;
 }
 
-const tlsErrorCodes = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_NOT_YET_VALID',
-  'CERT_SIGNATURE_FAILURE',
-]);
-
-function rootCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** Classifies a thrown transport error: TLS trust problems are configuration, the rest retriable. */
+/**
+ * Classifies a thrown transport error: TLS trust problems are configuration, the rest retriable.
+ * The message states the fact; `adminMessage` adds the wording table's advice where an admin reads it.
+ */
 export function transportError(error: unknown, host: string): AddonError {
   if (error instanceof AddonError) return error;
-  const code = rootCode(error) ?? 'UNKNOWN';
-  if (tlsErrorCodes.has(code)) {
-    return new AddonError(
-      'config',
-      `TLS verification of ${host} failed (${code}). If a proxy inspects TLS, add its CA in the account's CA bundle setting.`,
-      { cause: error },
-    );
+  const code = rootErrorCode(error) ?? 'UNKNOWN';
+  if (networkFailureKind(code) === 'tls') {
+    const { action } = networkWording('tls', host);
+    return new AddonError('config', `TLS verification of ${host} failed (${code}). ${action}`, {
+      cause: error,
+    });
   }
   return new AddonError('network', `could not reach ${host}: ${code} ${describeError(error)}`, {
     cause: error,
@@ -127,7 +114,8 @@ export class EventsApiClient {
     method: 'GET' | 'POST',
     path: string,
     body: string | undefined,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    cursorSent = false,
   ): Promise<Buffer> {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 120_000);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -165,11 +153,18 @@ export class EventsApiClient {
       throw transportError(error, this.host);
     }
     if (status >= 200 && status < 300) return bytes;
-    throw httpError(status, bytes.toString('utf8'), headers['retry-after'], this.host);
+    throw httpError(status, bytes.toString('utf8'), headers['retry-after'], this.host, cursorSent);
   }
 
   async fetchPage(feed: FeedSpec, body: PageRequest, signal?: AbortSignal): Promise<Page> {
-    return parsePage(await this.call('POST', feed.path, JSON.stringify(body), signal));
+    const bytes = await this.call(
+      'POST',
+      feed.path,
+      JSON.stringify(body),
+      signal,
+      'cursor' in body,
+    );
+    return parsePage(bytes);
   }
 
   async introspect(signal?: AbortSignal): Promise<Introspection> {
@@ -201,6 +196,7 @@ export function httpError(
   body: string,
   retryAfter: string | string[] | undefined,
   host: string,
+  cursorSent = false,
 ): AddonError {
   const message = errorMessageOf(body);
   const header = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
@@ -214,14 +210,14 @@ export function httpError(
   if (status === 401 || status === 403) {
     return new AddonError(
       'unauthorized',
-      `${host} rejected the token (${status}: ${message}). The token is invalid, revoked or lacks this feed; generate a new one in 1Password.`,
+      `${host} rejected the token (${status}: ${message}). ${errorClassWording.unauthorized.action}`,
       { status },
     );
   }
   if (status === 404) {
     return new AddonError(
       'not_found',
-      `${host} answered 404 (${message}). This usually means the token was not copied completely; paste it again.`,
+      `${host} answered 404 (${message}). ${errorClassWording.not_found.action}`,
       { status },
     );
   }
@@ -230,6 +226,12 @@ export function httpError(
     return new AddonError('server', `${host} answered ${status}: ${message}`, {
       status,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  }
+  // A 400 on a stored cursor means it went stale (its lifetime is undocumented).
+  if (status === 400 && cursorSent) {
+    return new AddonError('stale_cursor', `${host} rejected the cursor (400: ${message})`, {
+      status,
     });
   }
   return new AddonError('bad_request', `${host} answered ${status}: ${message}`, { status });

@@ -16,8 +16,9 @@ import {
   type TokenProblem,
 } from '../events-api/token';
 
-/** Account names become stanza names, storage/passwords user names and KV keys. */
-export const accountNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+import { accountNamePattern } from '../core/contracts';
+
+export { accountNamePattern };
 
 export interface AccountForm {
   readonly name: string;

@@ -11,6 +11,7 @@ import {
   inputParams,
 } from '../config/input-params';
 import { accountNamePattern } from './account-model';
+import { isSplunkTrue, retentionDays } from '../core/contracts';
 import { feedIds, isFeedId, type FeedId } from '../core/feeds';
 import { featureList } from './account-model';
 
@@ -19,8 +20,7 @@ export type LogLevel = (typeof logLevels)[number];
 
 export const minInterval = 10;
 export const maxInterval = 86_400;
-/** The Events API keeps 120 days; an earlier start date just starts at the oldest event kept. */
-export const retentionDays = 120;
+export { retentionDays } from '../core/contracts';
 
 /** `default` = the parameter's default (-120d); `date` = a calendar date; `custom` = kept as typed elsewhere. */
 export type StartMode = 'default' | 'date' | 'custom';
@@ -57,14 +57,6 @@ export function parseFeeds(value: unknown): FeedId[] {
     .map((f) => f.trim())
     .filter((f) => f !== '');
   return feedIds.filter((id) => names.includes(id) && isFeedId(id));
-}
-
-function isTrue(value: unknown): boolean {
-  return (
-    value === true ||
-    value === 1 ||
-    (typeof value === 'string' && /^(1|true|t|yes|y)$/i.test(value.trim()))
-  );
 }
 
 const datePattern = /^(\d{4}-\d{2}-\d{2})T00:00:00(?:\.000)?Z$/;
@@ -113,7 +105,7 @@ export function inputFormFromStanza(name: string, content: Record<string, unknow
     name,
     account,
     exists: true,
-    enabled: !isTrue(content['disabled']),
+    enabled: !isSplunkTrue(content['disabled']),
     feeds: parseFeeds(content['feeds']),
     index:
       typeof content['index'] === 'string' && content['index'] !== ''

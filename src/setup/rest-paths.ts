@@ -2,6 +2,7 @@
  * splunkd REST endpoints the setup page uses, relative to the app namespace
  * (servicesNS/nobody/TA-1password-events/…) unless noted. Pure: no fetch, no window.
  */
+import { accountSecretName, checkStanzaPrefix } from '../core/contracts';
 import {
   accountStatusCollection,
   accountsConf,
@@ -14,7 +15,7 @@ import {
 export { accountStatusCollection };
 
 /** Prefix that makes the modular input treat a stanza as a check-only probe. */
-export const probePrefix = '__check__';
+export const probePrefix = checkStanzaPrefix;
 /** Owner `nobody`: shared at app level, as the modular input reads it. */
 export const appNamespace = { app: appId, owner: 'nobody' } as const;
 
@@ -24,9 +25,7 @@ export const macrosConf = 'macros';
 export const indexMacroName = 'onepassword_index';
 
 /** storage/passwords user names (the entry's `username`). */
-export function accountSecretUser(account: string): string {
-  return `account:${account}`;
-}
+export const accountSecretUser = accountSecretName;
 export { networkSecretUser, proxySecretUser } from '../config/network-settings';
 
 /**

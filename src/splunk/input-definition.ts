@@ -105,8 +105,4 @@ export function parseValidationDefinition(bytes: Uint8Array): ValidationDefiniti
   };
 }
 
-/** Stanza name without the scheme prefix: onepassword_events://acme → acme */
-export function inputNameOf(stanzaName: string): string {
-  const at = stanzaName.indexOf('://');
-  return at === -1 ? stanzaName : stanzaName.slice(at + 3);
-}
+export { inputNameOf } from '../core/contracts';

@@ -4,11 +4,16 @@
  * caller can fall back to files.
  */
 import { appId } from '../core/app-identity';
-import { AddonError } from '../core/errors';
-import { abortableSleep } from '../core/retry';
+import { AddonError, isRetriable } from '../core/errors';
+import { abortableSleep, withRetry, type RetryPolicy } from '../core/retry';
 import { nsPath, splunkdMessage, type SplunkdClient, type SplunkdResponse } from './splunkd-client';
 
+/** A document as read back: its fields are unknown until a schema checks them (core/kv-documents). */
 export type KvDocument = Record<string, unknown> & { _key: string };
+/** Anything with a key can be written; JSON carries the rest. */
+export interface KvWritable {
+  readonly _key: string;
+}
 
 /** The KV store is switched off on this instance ([kvstore] disabled = true): use files instead. */
 export class KvStoreDisabled extends AddonError {
@@ -30,7 +35,16 @@ export interface KvStoreOptions {
   readonly graceMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /** Jitter source for the retry delays (full jitter, as every retry here). */
+  readonly random?: () => number;
 }
+
+/** 0.5 s doubling to 5 s between tries; how long to keep trying is the caller's patience. */
+const kvRetryPolicy: RetryPolicy = {
+  maxAttempts: Number.POSITIVE_INFINITY,
+  baseDelayMs: 500,
+  maxDelayMs: 5000,
+};
 
 export class KvStore {
   private readonly startupWaitMs: number;
@@ -38,6 +52,7 @@ export class KvStore {
   private readonly deadline: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly random: () => number;
   /** Set once a call ran out of patience: later calls of this run only get the grace. */
   private gaveUp = false;
 
@@ -51,6 +66,7 @@ export class KvStore {
     this.deadline = options.deadline ?? Infinity;
     this.sleep = options.sleep ?? ((ms) => abortableSleep(ms));
     this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
   }
 
   /** How long a call starting now may keep retrying (ms). */
@@ -70,43 +86,49 @@ export class KvStore {
     );
   }
 
-  /** Sends with retries on 503 (KV store starting) and on transport failures. */
+  /** Sends with retries (the one retry loop) on 503 (KV store starting) and transport failures. */
   private async send(method: string, path: string, json?: unknown): Promise<SplunkdResponse> {
     const started = this.now();
-    const patience = this.patienceMs(started);
-    for (let attempt = 1; ; attempt++) {
-      let response: SplunkdResponse | undefined;
-      let failure: unknown;
-      try {
-        response = await this.splunkd.send(method, path, json === undefined ? undefined : { json });
-      } catch (error) {
-        if (error instanceof AddonError && error.errorClass === 'splunkd_auth') throw error;
-        failure = error;
-      }
-      if (response && response.status !== 503) {
-        this.gaveUp = false;
-        return response;
-      }
-      const text = response ? splunkdMessage(response.body) : String(failure);
-      if (response && /disabled/i.test(text)) {
-        throw new KvStoreDisabled(`the KV store is disabled on this instance: ${text}`);
-      }
-      const elapsed = this.now() - started;
-      if (elapsed >= patience) {
-        // A KV store that is only slow must not trigger the file fallback: the two could diverge.
-        this.gaveUp = true;
-        const waited = Math.round(elapsed / 1000);
-        if (response) {
-          throw new AddonError(
-            'splunkd',
-            `the KV store stayed unavailable for ${waited} s: ${text}`,
-            { status: 503 },
-          );
-        }
-        throw failure instanceof AddonError ? failure : new AddonError('splunkd', text);
-      }
-      await this.sleep(Math.min(500 * 2 ** Math.min(attempt - 1, 4), 5000, patience - elapsed));
+    try {
+      const response = await withRetry(() => this.attempt(method, path, json), kvRetryPolicy, {
+        sleep: (ms) => this.sleep(ms),
+        random: this.random,
+        now: this.now,
+        deadline: started + this.patienceMs(started),
+        lastTryAtDeadline: true,
+      });
+      this.gaveUp = false;
+      return response;
+    } catch (error) {
+      if (!isRetriable(error)) throw error;
+      // A KV store that is only slow must not trigger the file fallback: the two could diverge.
+      this.gaveUp = true;
+      if (!(error instanceof AddonError) || error.status !== 503) throw error;
+      const waited = Math.round((this.now() - started) / 1000);
+      throw new AddonError(
+        'splunkd',
+        `the KV store stayed unavailable for ${waited} s: ${error.message}`,
+        {
+          status: 503,
+        },
+      );
     }
+  }
+
+  /** One call; 503 (the KV store is starting) is thrown as a retriable splunkd error. */
+  private async attempt(method: string, path: string, json: unknown): Promise<SplunkdResponse> {
+    let response: SplunkdResponse;
+    try {
+      response = await this.splunkd.send(method, path, json === undefined ? undefined : { json });
+    } catch (error) {
+      throw error instanceof AddonError ? error : new AddonError('splunkd', String(error));
+    }
+    if (response.status !== 503) return response;
+    const text = splunkdMessage(response.body);
+    if (/disabled/i.test(text)) {
+      throw new KvStoreDisabled(`the KV store is disabled on this instance: ${text}`);
+    }
+    throw new AddonError('splunkd', text, { status: 503 });
   }
 
   async get(collection: string, key: string): Promise<KvDocument | undefined> {
@@ -126,7 +148,7 @@ export class KvStore {
   }
 
   /** Upserts documents by _key (batch_save: at most 1000 per call). */
-  async save(collection: string, documents: readonly KvDocument[]): Promise<void> {
+  async save(collection: string, documents: readonly KvWritable[]): Promise<void> {
     for (let i = 0; i < documents.length; i += 1000) {
       const response = await this.send(
         'POST',
@@ -139,7 +161,7 @@ export class KvStore {
   }
 
   /** Inserts a document that must not exist yet; false when its _key is taken (409). */
-  async insert(collection: string, document: KvDocument): Promise<boolean> {
+  async insert(collection: string, document: KvWritable): Promise<boolean> {
     const response = await this.send('POST', this.path(collection), document);
     if (response.status === 409) return false;
     if (response.status !== 200 && response.status !== 201)
@@ -147,7 +169,7 @@ export class KvStore {
     return true;
   }
 
-  async replace(collection: string, document: KvDocument): Promise<boolean> {
+  async replace(collection: string, document: KvWritable): Promise<boolean> {
     const response = await this.send('POST', this.path(collection, document._key), document);
     if (response.status === 404) return false;
     if (response.status !== 200 && response.status !== 201)

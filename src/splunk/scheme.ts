@@ -4,7 +4,7 @@ import { escapeXmlText as esc } from './xml-text';
 
 export const schemeTitle = '1Password Events';
 export const schemeDescription =
-  'Collects 1Password Events API feeds (sign-in attempts, item usages, audit events) with exactly-once KV store checkpoints.';
+  'Collects 1Password Events API feeds (sign-in attempts, item usages, audit events) with KV store checkpoints: exactly once, except that a SIGKILL inside one write may repeat that one write (at most 16 KiB).';
 
 export function renderScheme(): string {
   const args = inputParams

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from '../http/undici';
 import { splunkCaCandidates } from './splunk-ca';
+import { networkFailureKind, rootErrorCode } from '../core/admin-wording';
 import { AddonError, describeError } from '../core/errors';
 import type { Logger } from '../log/logger';
 
@@ -24,24 +25,6 @@ export interface SplunkdClientOptions {
   readonly splunkHome?: string | undefined;
   readonly logger: Logger;
   readonly timeoutMs?: number;
-}
-
-const tlsVerifyCodes = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-]);
-
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let i = 0; i < 5 && current !== null && typeof current === 'object'; i++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 export class SplunkdClient {
@@ -105,8 +88,8 @@ export class SplunkdClient {
       return response;
     } catch (error) {
       if (error instanceof AddonError) throw error;
-      const code = errorCode(error);
-      if (code && tlsVerifyCodes.has(code)) {
+      const code = rootErrorCode(error);
+      if (networkFailureKind(code) === 'tls') {
         throw new AddonError(
           'splunkd',
           `splunkd's certificate did not verify (${code}) against ${this.caFiles.join(', ') || 'the system roots (SPLUNK_HOME is not set)'}. Set sslRootCAPath in server.conf to the CA that signed splunkd's certificate.`,

@@ -157,9 +157,7 @@ describe('fault handling of the packaged input', () => {
     const r = await run('four-oh-four');
     expect(
       r.byLevel.ERROR.some((l) =>
-        /answered 404 \(404 page not found\)\. This usually means the token was not copied completely/.test(
-          l,
-        ),
+        /answered 404 \(404 page not found\)\..*The token was probably pasted incompletely/.test(l),
       ),
     ).toBe(true);
     await run('four-oh-four');

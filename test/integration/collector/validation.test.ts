@@ -84,9 +84,9 @@ describe('--validate-arguments', () => {
     [
       'a revoked token',
       { account: 'revoked' },
-      /rejected the token: it is invalid or has been revoked/,
+      /^Invalid or revoked token: .*rejected the token \(401.*Issue a new Events API token/,
     ],
-    ['a truncated token', { account: 'truncated' }, /cut off|truncated/],
+    ['a truncated token', { account: 'truncated' }, /cut off|truncated|pasted incompletely/],
     ['a legacy token', { account: 'legacy' }, /legacy Events API token .* Generate a new token/],
     ['an expired token', { account: 'expired' }, /The token has expired/],
     [
@@ -94,7 +94,7 @@ describe('--validate-arguments', () => {
       { account: 'audit-only', feeds: 'itemusages' },
       /does not grant itemusages/,
     ],
-    ['an unreachable endpoint', { account: 'offline' }, /could not be reached/],
+    ['an unreachable endpoint', { account: 'offline' }, /could not reach .*Check/],
     ['an untrusted certificate', { account: 'no-ca' }, /TLS verification of .* failed/],
   ])('rejects %s with a specific message', async (_name, params, message) => {
     const r = await validate('stanza', params as Record<string, string>);

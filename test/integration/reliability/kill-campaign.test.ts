@@ -15,7 +15,7 @@ const seed = process.env['KILL_CAMPAIGN_SEED']
   : randomInt(1, 2 ** 31 - 1);
 
 describe('SIGKILL campaign through the packaged launcher', () => {
-  it('delivers a 100k backlog exactly once across 100+ random kills', async () => {
+  it('delivers a 100k backlog across 100+ random kills exactly once, except that a SIGKILL inside one write may repeat that one write (at most 16 KiB)', async () => {
     console.log(`kill campaign seed=${seed} (replay with KILL_CAMPAIGN_SEED=${seed})`);
     expect(Number.isInteger(seed)).toBe(true);
     const report = await runKillCampaign({

@@ -1,5 +1,6 @@
 /**
- * Exactly-once at the unit level: the feed loop is interrupted at every step of a page cycle and
+ * The delivery guarantee at the unit level (exactly once, except that a SIGKILL inside one write
+ * may repeat that one write, at most 16 KiB): the feed loop is interrupted at every step of a page cycle and
  * at many byte offsets inside a write, then rerun; what "splunkd" received must equal the feed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,11 +11,8 @@ import { AddonError } from '../../../src/core/errors';
 import { feeds } from '../../../src/core/feeds';
 import type { Checkpoint, CheckpointStore } from '../../../src/delivery/checkpoint-store';
 import { EventOutput, type OutputTarget } from '../../../src/delivery/event-output';
-import {
-  journalSlotPaths,
-  PageJournal,
-  type JournalRequest,
-} from '../../../src/delivery/page-journal';
+import { journalSlotPaths, PageJournal } from '../../../src/delivery/page-journal';
+import type { PageRequest } from '../../../src/events-api/client';
 import { parsePage, type Page } from '../../../src/events-api/page';
 import { createLogger } from '../../../src/log/logger';
 import { createEventFormatter } from '../../../src/splunk/event-format';
@@ -40,10 +38,10 @@ class FakeApi {
     const uuid = `U${String(i).padStart(5, '0')}`;
     this.items.push({ uuid, timestamp, raw: JSON.stringify({ uuid, timestamp, note: `<&>${i}` }) });
   }
-  fetch(request: JournalRequest): Page {
+  fetch(request: PageRequest): Page {
     let start: number;
     if ('cursor' in request) {
-      if (this.staleCursors) throw new AddonError('bad_request', 'stale', { status: 400 });
+      if (this.staleCursors) throw new AddonError('stale_cursor', 'stale', { status: 400 });
       start = Number(request.cursor.slice(1));
     } else {
       const from = Date.parse(request.start_time);

@@ -5,14 +5,14 @@ import { LeaseManager } from '../../../src/collector/lease';
 import { checkpointCollection } from '../../../src/core/app-identity';
 import { leaseKey, type LeaseRecord } from '../../../src/core/lease-decision';
 import { createLogger } from '../../../src/log/logger';
-import { KvStore, type KvDocument } from '../../../src/splunk/kvstore';
+import { KvStore } from '../../../src/splunk/kvstore';
 import { SplunkdClient } from '../../../src/splunk/splunkd-client';
 import { startSplunkd, type Splunkd } from '../../support/splunkd-standin';
 
 const ttl = 90_000;
 
-function lease(account: string, generation: number, owner: string, expiresAt: number): KvDocument {
-  const record: LeaseRecord = {
+function lease(account: string, generation: number, owner: string, expiresAt: number): LeaseRecord {
+  return {
     _key: leaseKey(account, generation),
     kind: 'lease',
     account,
@@ -21,7 +21,6 @@ function lease(account: string, generation: number, owner: string, expiresAt: nu
     expires_at: expiresAt,
     renewed_at: expiresAt - ttl,
   };
-  return record as unknown as KvDocument;
 }
 
 describe('LeaseManager.acquire with the lease records read alongside the checkpoints', () => {
@@ -50,7 +49,7 @@ describe('LeaseManager.acquire with the lease records read alongside the checkpo
   });
 
   /** A fresh account whose KV store holds `docs`; returns its name and a call counter. */
-  async function setup(docs: (name: string) => KvDocument[]) {
+  async function setup(docs: (name: string) => LeaseRecord[]) {
     const name = `acct${++account}`;
     const seeded = docs(name);
     if (seeded.length > 0) await kv.save(checkpointCollection, seeded);

@@ -1,4 +1,6 @@
+import { AddonError } from '../../../src/core/errors';
 import {
+  adminMessage,
   errorClassWording,
   networkCodeInText,
   networkFailureKind,
@@ -78,5 +80,28 @@ describe('splunkd wording and codes inside messages', () => {
     expect(splunkdWording(503).headline).toBe('splunkd is starting or busy');
     expect(splunkdWording(502).headline).toBe('splunkd failed (HTTP 502)');
     expect(splunkdWording(400).headline).toBe('splunkd refused the request (HTTP 400)');
+  });
+});
+
+describe('adminMessage', () => {
+  it('puts the class headline before the fact and the action after it', () => {
+    expect(adminMessage(new AddonError('config', 'interval must be at least 60.'))).toBe(
+      `Configuration problem: interval must be at least 60. ${errorClassWording.config.action}`,
+    );
+    expect(adminMessage(new Error('boom'))).toBe(
+      `Unexpected error: boom. ${errorClassWording.internal.action}`,
+    );
+  });
+
+  it('words a network failure by its kind and host, and never repeats advice already given', () => {
+    const cause = Object.assign(new Error('x'), { code: 'ENOTFOUND' });
+    const message = adminMessage(new AddonError('network', 'could not reach h', { cause }), 'h');
+    expect(message).toBe(
+      `Cannot resolve h: could not reach h. ${networkWording('dns', 'h').action}`,
+    );
+    const advised = new AddonError('token', `bad token. ${errorClassWording.token.action}`);
+    expect(adminMessage(advised)).toBe(
+      `Token problem: bad token. ${errorClassWording.token.action}`,
+    );
   });
 });

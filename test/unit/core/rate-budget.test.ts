@@ -103,14 +103,62 @@ describe('retry', () => {
       ),
     ).rejects.toThrow('401');
     expect(calls).toBe(1);
+    // The first delay (50 ms) would end past the deadline: one attempt, no sleep.
+    calls = 0;
+    sleeps.length = 0;
     await expect(
       withRetry(
         async () => {
+          calls++;
           throw new AddonError('network', 'reset');
         },
         { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 },
         { ...hooks, now: () => 1000, deadline: 1010 },
       ),
     ).rejects.toThrow('reset');
+    expect(calls).toBe(1);
+    expect(sleeps).toEqual([]);
+    // Without a deadline the same error is tried maxAttempts times.
+    calls = 0;
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new AddonError('network', 'reset');
+        },
+        { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 },
+        hooks,
+      ),
+    ).rejects.toThrow('reset');
+    expect(calls).toBe(5);
+  });
+
+  it('with lastTryAtDeadline waits until the deadline and tries once more there', async () => {
+    let now = 0;
+    const sleeps: number[] = [];
+    let calls = 0;
+    const hooks = {
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+      random: () => 1,
+      now: () => now,
+      deadline: 1200,
+      lastTryAtDeadline: true,
+    };
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new AddonError('splunkd', '503');
+        },
+        { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 5000 },
+        hooks,
+      ),
+    ).rejects.toThrow('503');
+    // 500, then 1000 cut to the 700 left; the third try is at the deadline and is the last.
+    expect(sleeps).toEqual([500, 700]);
+    expect(calls).toBe(3);
   });
 });

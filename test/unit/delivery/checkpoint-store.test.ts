@@ -62,10 +62,17 @@ describe('checkpoint store over the KV store', () => {
     });
     kv = new KvStore(client);
     await kv.save(checkpointCollection, [
-      checkpoint('acme', 'signinattempts') as unknown as KvDocument,
-      checkpoint('acme', 'itemusages') as unknown as KvDocument,
-      checkpoint('acme', 'budget', { cursor: '', budget_history: '{}' }) as unknown as KvDocument,
-      checkpoint('other', 'signinattempts') as unknown as KvDocument,
+      checkpoint('acme', 'signinattempts'),
+      checkpoint('acme', 'itemusages'),
+      // A budget document as earlier versions wrote it: a checkpoint's fields plus its history.
+      {
+        ...checkpoint('acme', 'signinattempts'),
+        _key: 'acme__budget',
+        feed: 'budget',
+        budget_history: '{}',
+      },
+      { ...checkpoint('broken', 'signinattempts'), cursor: 42 },
+      checkpoint('other', 'signinattempts'),
       lease('acme', 3),
       lease('acme', 4),
       lease('other', 9),
@@ -89,11 +96,31 @@ describe('checkpoint store over the KV store', () => {
       'acme__lease_g0000000003',
       'acme__lease_g0000000004',
     ]);
-    expect(await store.load('acme__budget')).toMatchObject({ budget_history: '{}' });
+    expect(await store.loadBudget('acme')).toEqual({
+      _key: 'acme__budget',
+      account: 'acme',
+      feed: 'budget',
+      input: 'acme',
+      budget_history: '{}',
+      updated_at: 1_700_000_000,
+      generation: 1,
+      schema_version: 1,
+    });
     expect(await store.load('acme__signinattempts')).toMatchObject({
       cursor: 'cursor-signinattempts',
     });
     expect(calls() - before).toBe(1);
+  });
+
+  it('reports a document that fails its schema as corrupt instead of using it', async () => {
+    const store = await openCheckpointStore(kv, dir, 'broken', logger);
+    const error = await store.load('broken__signinattempts').catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      errorClass: 'checkpoint',
+      message: expect.stringMatching(
+        /^checkpoint broken__signinattempts in the KV store is corrupt \(cursor: /,
+      ),
+    });
   });
 
   it('reads the KV store for a key the query did not return, and for a second load', async () => {
@@ -109,7 +136,7 @@ describe('checkpoint store over the KV store', () => {
     const store = await openCheckpointStore(kv, dir, 'acme', logger);
     if (store.kind !== 'kvstore') throw new Error('expected the KV store');
     await kv.save(checkpointCollection, [
-      checkpoint('acme', 'signinattempts', { cursor: 'moved-on' }) as unknown as KvDocument,
+      checkpoint('acme', 'signinattempts', { cursor: 'moved-on' }),
     ]);
     expect(await store.load('acme__itemusages')).toMatchObject({ cursor: 'cursor-itemusages' });
     store.forgetPrefetched();
