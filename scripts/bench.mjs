@@ -197,7 +197,12 @@ async function main() {
         }
         if (wants('memory')) {
           log(`== peak RSS for backlogs of ${options.memoryTiers.join(', ')} events`);
-          results.memory = await measureMemory(stand, { tiers: options.memoryTiers, log });
+          results.memory = await measureMemory(stand, {
+            tiers: options.memoryTiers,
+            breakdownEvents: options.memoryTiers[1] ?? options.memoryTiers[0],
+            workDir,
+            log,
+          });
         }
         if (wants('scale')) {
           log(`== scale-out: ${options.scaleAccounts.join(', ')} accounts at once`);
