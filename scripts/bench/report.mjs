@@ -104,7 +104,7 @@ export function evaluateTargets(r) {
       `Backfill of ${f.accounts} accounts at once, fairness`,
       `events per account min ${n0(f.minEvents)}, median ${n0(f.medianEvents)}, max ${n0(f.maxEvents)}; Jain ${f.jainIndex?.toFixed(3)}`,
       'none starved (min ≥ ½ median)',
-      f.minEvents >= f.medianEvents / 2,
+      f.medianEvents > 0 && f.minEvents >= f.medianEvents / 2,
     );
   }
   const z = r.bundle;
