@@ -16,6 +16,7 @@ const variants = [
   ['MALLOC_ARENA_MAX=2', { MALLOC_ARENA_MAX: '2' }],
   ['--max-semi-space-size=1', { NODE_OPTIONS: '--max-semi-space-size=1' }],
   ['--v8-pool-size=1 (NODE_OPTIONS)', { NODE_OPTIONS: '--v8-pool-size=1' }],
+  ['MALLOC_ARENA_MAX=1', { MALLOC_ARENA_MAX: '1' }],
 ];
 
 /**
