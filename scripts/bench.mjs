@@ -2,19 +2,18 @@
 /**
  * `npm run bench`: measures the PACKAGED input (the linux-x86_64 .spl extracted into a temporary
  * $SPLUNK_HOME, its launcher and bundled Node) against the Events API simulator and the splunkd
- * stand-in on loopback, prints a table against the targets of issue [6] and writes the figures
- * as JSON. Benchmarks are not tests: nothing here fails on a slow figure. See docs/performance.md.
+ * stand-in on loopback, prints a table against the targets of issues [6] and [13] and writes
+ * the figures as JSON. Benchmarks are not tests: nothing here fails on a slow figure. See
+ * docs/performance.md.
  *
- *   node scripts/bench.mjs [--quick] [--only a,b] [--skip a,b] [--out file] [options]
- *
- * Scenarios: bundle, startup, throughput, memory, scale, profile, backfill.
- * Every option also reads BENCH_<NAME> from the environment (e.g. BENCH_BACKFILL_SECONDS=120).
+ *   node scripts/bench.mjs [--quick] [--only a,b] [--out file]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measureBackfillFairness, measureIdleAccounts } from './bench/accounts.mjs';
 import { measureBackfill } from './bench/backfill.mjs';
 import { loadTools, openBed } from './bench/bed.mjs';
 import { measureBundle } from './bench/bundle-size.mjs';
@@ -27,100 +26,90 @@ import { measureStartup } from './bench/startup.mjs';
 import { measureThroughput } from './bench/throughput.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const scenarios = ['bundle', 'startup', 'throughput', 'memory', 'scale', 'profile', 'backfill'];
+const scenarios = [
+  'bundle',
+  'startup',
+  'throughput',
+  'memory',
+  'scale',
+  'idle',
+  'fairness',
+  'profile',
+  'backfill',
+];
 
-const usage = `Usage: node scripts/bench.mjs [options]   (npm run bench builds first)
+// What each scenario measures, full and --quick (see docs/performance.md, "Method").
+const presets = {
+  full: {
+    throughputEvents: 300_000,
+    repeat: 2,
+    memoryTiers: [10_000, 100_000, 1_000_000],
+    warmupSeconds: 60,
+    backfillSeconds: 90,
+    latency: [100, 300],
+    scaleAccounts: [1, 10, 50],
+    eventsPerAccount: 3000,
+    idleAccounts: 100,
+    idleBatch: 10,
+    residentCycles: 20,
+    fairnessAccounts: 100,
+    fairnessSeconds: 30,
+    profileEvents: 90_000,
+    startupRuns: 15,
+  },
+  quick: {
+    throughputEvents: 30_000,
+    repeat: 1,
+    memoryTiers: [10_000, 100_000],
+    warmupSeconds: 10,
+    backfillSeconds: 20,
+    latency: [100, 300],
+    scaleAccounts: [1, 10],
+    eventsPerAccount: 3000,
+    idleAccounts: 20,
+    idleBatch: 10,
+    residentCycles: 5,
+    fairnessAccounts: 10,
+    fairnessSeconds: 10,
+    profileEvents: 30_000,
+    startupRuns: 5,
+  },
+};
 
-  --quick                      smoke run (~2 min): small backlogs, short backfill, no 1M tier
-  --only <list>                run only these scenarios (${scenarios.join(', ')})
-  --skip <list>                leave these out
-  --out <file>                 JSON figures (default bench-results/bench-<time>.json and latest.json)
-  --throughput-events <n>      zero-latency backlog (default 300000; quick 30000)
-  --repeat <n>                 throughput attempts, the least disturbed is kept (default 2; quick 1)
-  --memory-tiers <list>        backlogs for peak RSS (default 10000,100000,1000000; quick 10000,100000)
-  --backfill-warmup-seconds <n> first backfill run (default 60; quick 10)
-  --backfill-seconds <n>       second, measured backfill run (default 90; quick 20)
-  --latency <min,max>          simulator latency for the backfill in ms (default 100,300)
-  --scale-accounts <list>      accounts run at once (default 1,10,50; quick 1,10)
-  --events-per-account <n>     backlog of each scale-out account (default 3000)
-  --profile-events <n>         events in the profiled backfill (default 90000; quick 30000)
-  --startup-runs <n>           runs per start-up figure (default 15; quick 5)
-  --help                       this text
+const usage = `Usage: node scripts/bench.mjs [--quick] [--only <scenarios>] [--out <file>]
+       (npm run bench builds the .spl first, then runs everything)
 
-Every option can also be given as BENCH_<NAME> (e.g. BENCH_QUICK=1, BENCH_BACKFILL_SECONDS=120).`;
+  --quick             smoke run (~3 min): smaller backlogs and account counts, no 1M tier
+  --only <list>       run only these scenarios, comma-separated: ${scenarios.join(', ')}
+  --out <file>        where the JSON figures go (default bench-results/bench-<time>.json;
+                      a full run of every scenario also updates bench-results/latest.json)
+  --help              this text`;
 
 function readOptions(argv) {
-  const spec = {
-    quick: { type: 'boolean' },
-    only: { type: 'string' },
-    skip: { type: 'string' },
-    out: { type: 'string' },
-    'throughput-events': { type: 'string' },
-    repeat: { type: 'string' },
-    'memory-tiers': { type: 'string' },
-    'backfill-warmup-seconds': { type: 'string' },
-    'backfill-seconds': { type: 'string' },
-    latency: { type: 'string' },
-    'scale-accounts': { type: 'string' },
-    'events-per-account': { type: 'string' },
-    'profile-events': { type: 'string' },
-    'startup-runs': { type: 'string' },
-    help: { type: 'boolean' },
-  };
-  const { values } = parseArgs({ args: argv, options: spec, strict: true });
-  const get = (name) => {
-    if (values[name] !== undefined) return values[name];
-    const env = process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
-    if (env === undefined || env === '') return undefined;
-    return spec[name].type === 'boolean' ? !['0', 'false', 'no'].includes(env) : env;
-  };
-  const quick = Boolean(get('quick'));
-  const int = (name, full, short) => {
-    const raw = get(name);
-    const value = raw === undefined ? (quick ? short : full) : Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
-    return value;
-  };
-  const list = (name, full, short) => {
-    const raw = get(name);
-    if (raw === undefined) return quick ? short : full;
-    const values = String(raw)
-      .split(',')
-      .map((x) => Number(x.trim()));
-    if (values.some((x) => !Number.isInteger(x) || x <= 0))
-      throw new Error(`--${name} must be a comma-separated list of whole numbers`);
-    return values;
-  };
-  const names = (name) =>
-    get(name) === undefined
-      ? undefined
-      : String(get(name))
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean);
-  const only = names('only');
-  const skip = names('skip') ?? [];
-  for (const n of [...(only ?? []), ...skip])
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const only = values.only
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  for (const n of only ?? [])
     if (!scenarios.includes(n))
       throw new Error(`unknown scenario ${n}; known: ${scenarios.join(', ')}`);
-  const latency = list('latency', [100, 300], [100, 300]);
-  if (latency.length !== 2 || latency[0] > latency[1])
-    throw new Error('--latency must be <min>,<max> in ms');
+  const quick = Boolean(values.quick);
   return {
-    help: Boolean(get('help')),
+    help: Boolean(values.help),
     quick,
-    run: scenarios.filter((s) => (only ? only.includes(s) : true) && !skip.includes(s)),
-    out: get('out'),
-    throughputEvents: int('throughput-events', 300_000, 30_000),
-    repeat: Math.max(1, int('repeat', 2, 1)),
-    memoryTiers: list('memory-tiers', [10_000, 100_000, 1_000_000], [10_000, 100_000]),
-    warmupSeconds: int('backfill-warmup-seconds', 60, 10),
-    backfillSeconds: int('backfill-seconds', 90, 20),
-    latency,
-    scaleAccounts: list('scale-accounts', [1, 10, 50], [1, 10]),
-    eventsPerAccount: int('events-per-account', 3000, 3000),
-    profileEvents: int('profile-events', 90_000, 30_000),
-    startupRuns: Math.max(1, int('startup-runs', 15, 5)),
+    run: scenarios.filter((s) => (only ? only.includes(s) : true)),
+    out: values.out,
+    ...presets[quick ? 'quick' : 'full'],
   };
 }
 
@@ -172,7 +161,15 @@ async function main() {
       log('== bundle sizes');
       results.bundle = await measureBundle({ root, nodeVersion });
     }
-    const zeroLatency = ['startup', 'throughput', 'memory', 'scale', 'profile'].filter(wants);
+    const zeroLatency = [
+      'startup',
+      'throughput',
+      'memory',
+      'scale',
+      'idle',
+      'fairness',
+      'profile',
+    ].filter(wants);
     if (zeroLatency.length > 0) {
       log('== starting the stand (zero latency, no rate limit)');
       const stand = await openBed(tools);
@@ -193,19 +190,49 @@ async function main() {
             events: options.throughputEvents,
             repeat: options.repeat,
             workDir,
+            nodeVersion,
             StreamReader,
             log,
           });
         }
         if (wants('memory')) {
           log(`== peak RSS for backlogs of ${options.memoryTiers.join(', ')} events`);
-          results.memory = await measureMemory(stand, { tiers: options.memoryTiers, log });
+          results.memory = await measureMemory(stand, {
+            tiers: options.memoryTiers,
+            breakdownEvents: options.memoryTiers[1] ?? options.memoryTiers[0],
+            workDir,
+            log,
+          });
         }
         if (wants('scale')) {
           log(`== scale-out: ${options.scaleAccounts.join(', ')} accounts at once`);
           results.scaleOut = await measureScaleOut(stand, {
             accounts: options.scaleAccounts,
             eventsPerAccount: options.eventsPerAccount,
+            StreamReader,
+            log,
+          });
+        }
+        if (wants('idle')) {
+          log(
+            `== ${options.idleAccounts} idle accounts: a process per account per interval, ` +
+              `with the compile cache, and one resident process`,
+          );
+          results.idle = await measureIdleAccounts(stand, {
+            accounts: options.idleAccounts,
+            batch: options.idleBatch,
+            cycles: options.residentCycles,
+            StreamReader,
+            log,
+          });
+        }
+        if (wants('fairness')) {
+          log(
+            `== backfill fairness: ${options.fairnessAccounts} accounts at once for ${options.fairnessSeconds} s`,
+          );
+          results.fairness = await measureBackfillFairness(stand, {
+            accounts: options.fairnessAccounts,
+            seconds: options.fairnessSeconds,
             StreamReader,
             log,
           });

@@ -1,12 +1,28 @@
 /**
- * Turns a response body into a page whose items keep their exact raw JSON text, so fields that
- * 1Password adds later (and numbers beyond 2^53) reach Splunk untouched. zod validates only what
- * the collector relies on. Pure.
+ * Turns a response body into a page whose items keep their exact raw JSON bytes, so fields that
+ * 1Password adds later (and numbers beyond 2^53) reach Splunk untouched. One validating pass over
+ * the bytes (page-scan.ts) checks the whole body against the JSON grammar and finds the envelope's
+ * members and each item's `uuid` and `timestamp`; only those few strings are ever decoded. Pure.
  */
 import { isUtf8 } from 'node:buffer';
-import * as z from 'zod/mini';
 import { AddonError } from '../core/errors';
 import { parseRfc3339, type ParsedTimestamp } from '../core/timestamp';
+import {
+  ITEM_END,
+  ITEM_KIND,
+  ITEM_START,
+  JsonDepthError,
+  JsonSyntaxError,
+  Kind,
+  STRIDE,
+  TIMESTAMP,
+  UUID,
+  decodeJsonString,
+  scanPage,
+  type ScannedPage,
+} from './page-scan';
+
+export { MAX_ITEM_DEPTH } from './page-scan';
 
 export interface PageItem {
   readonly uuid: string;
@@ -24,48 +40,59 @@ export interface Page {
   readonly bytes: Buffer;
 }
 
-// z.object, not looseObject: only these two fields are read, and copying every other member of
-// every item cost more than the check itself (the raw bytes keep them all).
-const itemSchema = z.object({
-  uuid: z.string().check(z.minLength(1)),
-  timestamp: z.string(),
-});
+function contractError(message: string): AddonError {
+  return new AddonError('protocol', `the Events API answered outside its contract: ${message}`);
+}
 
-const envelopeSchema = z.object({
-  cursor: z.string().check(z.minLength(1, 'cursor is empty')),
-  has_more: z.boolean(),
-  items: z.array(itemSchema),
-});
+const kindNames = [
+  'missing',
+  'a string',
+  'a number',
+  'true',
+  'false',
+  'null',
+  'an object',
+  'an array',
+];
+const got = (kind: number): string => `got ${kindNames[kind] ?? 'something else'}`;
 
-type Envelope = z.infer<typeof envelopeSchema>;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-/** Index just past the closing quote of the string starting at `start` (which holds a quote). */
-function skipString(text: string, start: number): number {
-  let i = start + 1;
-  for (;;) {
-    const q = text.indexOf('"', i);
-    if (q === -1) throw new Error('unterminated string');
-    let backslashes = 0;
-    for (let j = q - 1; text.charCodeAt(j) === BACKSLASH; j--) backslashes++;
-    if (backslashes % 2 === 0) return q + 1;
-    i = q + 1;
+/** The scan of `bytes`, its failures as the contract errors the collector retries on. */
+function scanOrThrow(bytes: Buffer): ScannedPage {
+  try {
+    return scanPage(bytes);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError)
+      throw contractError(
+        `the body is not valid JSON (${bytes.length} bytes, truncated or corrupt): ${error.message}`,
+      );
+    if (error instanceof JsonDepthError) throw contractError(error.message);
+    throw error;
   }
 }
 
-/** `end` moved back over JSON whitespace (what trimEnd did on the slice). */
-function trimmedEnd(text: string, start: number, end: number): number {
-  let e = end;
-  while (e > start && text.charCodeAt(e - 1) <= 0x20) e--;
-  return e;
+/** A JSON body's text as one byte per UTF-16 unit (structure is ASCII, so offsets carry over). */
+function unitBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafe(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    bytes[i] = c < 0x80 ? c : 0x80;
+  }
+  return bytes;
 }
 
 /**
- * Finds the raw text of each element of the top-level "items" array. Assumes `text` is valid JSON
- * (JSON.parse has already accepted it).
+ * Start and end offsets of each element of the top-level "items" array of a JSON text, flat:
+ * [start0, end0, start1, end1, …]. Throws a protocol error when the text is not JSON.
  */
+export function sliceItemSpans(text: string): number[] {
+  const { items } = scanOrThrow(unitBytes(text));
+  const spans: number[] = [];
+  for (let at = 0; at < items.length; at += STRIDE)
+    spans.push(items[at + ITEM_START] as number, items[at + ITEM_END] as number);
+  return spans;
+}
+
+/** The exact text of each element of the top-level "items" array of a JSON text. */
 export function sliceItems(text: string): string[] {
   const spans = sliceItemSpans(text);
   const slices: string[] = [];
@@ -73,179 +100,23 @@ export function sliceItems(text: string): string[] {
   return slices;
 }
 
-/**
- * Start and end offsets of each element of the top-level "items" array (same rules), flat:
- * [start0, end0, start1, end1, …].
- */
-export function sliceItemSpans(text: string): number[] {
-  return scanItems(text).spans;
-}
-
-interface ItemsScan {
-  /** [start0, end0, start1, end1, …] of the elements of the top-level "items" arrays. */
-  readonly spans: number[];
-  /** [open, close] offsets of the brackets of each top-level "items" array. */
-  readonly arrays: number[];
-}
-
-function scanItems(text: string): ItemsScan {
-  const arrays: number[] = [];
-  let depth = 0;
-  let i = 0;
-  let inItems = false;
-  let itemsDepth = -1;
-  let elementStart = -1;
-  let lastKey = '';
-  let expectingKey = false;
-  const slices: number[] = [];
-  const n = text.length;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      const end = skipString(text, i);
-      if (depth === 1 && expectingKey) lastKey = text.slice(i + 1, end - 1);
-      if (inItems && depth === itemsDepth && elementStart === -1) elementStart = i;
-      i = end;
-      continue;
-    }
-    if (c === 0x7b || c === 0x5b) {
-      // { or [
-      if (!inItems && depth === 1 && c === 0x5b && lastKey === 'items') {
-        inItems = true;
-        itemsDepth = depth + 1;
-        arrays.push(i);
-      } else if (inItems && depth === itemsDepth && elementStart === -1) {
-        elementStart = i;
-      }
-      depth++;
-      expectingKey = c === 0x7b;
-      i++;
-      continue;
-    }
-    if (c === 0x7d || c === 0x5d) {
-      depth--;
-      if (inItems && depth === itemsDepth - 1) {
-        if (elementStart !== -1) slices.push(elementStart, trimmedEnd(text, elementStart, i));
-        arrays.push(i);
-        inItems = false;
-        elementStart = -1;
-      }
-      expectingKey = false;
-      i++;
-      continue;
-    }
-    if (c === 0x2c) {
-      // ,
-      if (inItems && depth === itemsDepth && elementStart !== -1) {
-        slices.push(elementStart, trimmedEnd(text, elementStart, i));
-        elementStart = -1;
-      }
-      if (depth === 1) expectingKey = true;
-      i++;
-      continue;
-    }
-    if (c === 0x3a) {
-      expectingKey = false;
-      i++;
-      continue;
-    }
-    if (inItems && depth === itemsDepth && elementStart === -1 && c > 0x20) elementStart = i;
-    i++;
-  }
-  return { spans: slices, arrays };
-}
-
-function contractError(message: string): AddonError {
-  return new AddonError('protocol', `the Events API answered outside its contract: ${message}`);
-}
-
-function isJsonSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-/** Whether text[from, to) is JSON whitespace, with exactly one comma in it when `comma` is set. */
-function isSeparator(text: string, from: number, to: number, comma: boolean): boolean {
-  let commas = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x2c) commas++;
-    else if (!isJsonSpace(c)) return false;
-  }
-  return commas === (comma ? 1 : 0);
+/** The string member recorded at `items[at…]` (kind, start, end, plain), or why it is not one. */
+function stringAt(bytes: Buffer, items: readonly number[], at: number): string | number {
+  const kind = items[at] as number;
+  if (kind !== Kind.String) return kind;
+  return decodeJsonString(
+    bytes,
+    items[at + 1] as number,
+    items[at + 2] as number,
+    items[at + 3] === 1,
+  );
 }
 
 /**
- * The envelope read in parts: the body with its items array emptied, then each item on its own.
- * Same result as JSON.parse of the whole body, but each item's tree dies young instead of the
- * whole page's tree living until the parse ends (which promoted it to the old generation: most
- * of the input's GC work and heap growth). Undefined whenever the parts do not prove the body
- * valid (not exactly one items array, anything but whitespace and commas between the items, a
- * part that does not parse or validate): the whole body is then parsed as before, so what is
- * accepted and every error message stay the same.
- */
-function parseApart(text: string, scan: ItemsScan): Envelope | undefined {
-  const { spans, arrays } = scan;
-  if (arrays.length !== 2) return undefined;
-  const open = arrays[0] as number;
-  const close = arrays[1] as number;
-  let from = open + 1;
-  for (let k = 0; k < spans.length; k += 2) {
-    if (!isSeparator(text, from, spans[k] as number, k > 0)) return undefined;
-    from = spans[k + 1] as number;
-  }
-  if (!isSeparator(text, from, close, false)) return undefined;
-  let head: unknown;
-  try {
-    head = JSON.parse(text.slice(0, open) + '[]' + text.slice(close + 1));
-  } catch {
-    return undefined;
-  }
-  const parsed = envelopeSchema.safeParse(head);
-  if (!parsed.success) return undefined;
-  const items: Envelope['items'] = new Array<Envelope['items'][number]>(spans.length / 2);
-  for (let k = 0; k < spans.length; k += 2) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text.slice(spans[k], spans[k + 1]));
-    } catch {
-      return undefined;
-    }
-    const item = itemSchema.safeParse(value);
-    if (!item.success) return undefined;
-    items[k / 2] = item.data;
-  }
-  return { ...parsed.data, items };
-}
-
-/** The whole body through JSON.parse and the envelope schema; throws the contract errors. */
-function parseWhole(text: string): { envelope: Envelope; spans: number[] } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw contractError(`the body is not valid JSON (${text.length} bytes, truncated or corrupt)`);
-  }
-  const parsed = envelopeSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw contractError(`${issue?.path.join('.') || 'envelope'}: ${issue?.message ?? 'invalid'}`);
-  }
-  const spans = sliceItemSpans(text);
-  if (spans.length !== parsed.data.items.length * 2) {
-    throw contractError(
-      `could not isolate the raw items (${spans.length / 2} of ${parsed.data.items.length})`,
-    );
-  }
-  return { envelope: parsed.data, spans };
-}
-
-const nonAscii = /[\u0080-\uffff]/;
-
-/**
- * Parses a page without decoding it to UTF-16: the body is read as a one-byte string (char i =
- * byte i). JSON's structure is ASCII, so JSON.parse of that text accepts exactly the bodies it
- * accepts as UTF-8 text, and offsets in it are byte offsets into the body, which the page keeps
- * for the formatter. Invalid UTF-8 is replaced by U+FFFD first, as a text decoder would.
+ * Parses a page without decoding it: the body stays the Buffer it arrived in, items are offsets
+ * into it. Invalid UTF-8 is replaced by U+FFFD first, as a text decoder would. Accepts exactly the
+ * bodies JSON.parse accepts whose envelope and items keep the contract, except items nested
+ * deeper than MAX_ITEM_DEPTH; rejects everything else with a protocol error.
  */
 export function parsePage(body: Buffer | string): Page {
   const whole = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -253,37 +124,39 @@ export function parsePage(body: Buffer | string): Page {
   const input =
     whole[0] === 0xef && whole[1] === 0xbb && whole[2] === 0xbf ? whole.subarray(3) : whole;
   const bytes = isUtf8(input) ? input : Buffer.from(input.toString('utf8'), 'utf8');
-  const text = bytes.toString('latin1');
-  let scan: ItemsScan | undefined;
-  try {
-    scan = scanItems(text);
-  } catch {
-    scan = undefined; // an unterminated string: not JSON, as parseWhole will report
-  }
-  const apart = scan && parseApart(text, scan);
-  const { envelope, spans } =
-    scan && apart ? { envelope: apart, spans: scan.spans } : parseWhole(text);
-  const parsedItems = envelope.items;
-  const items: PageItem[] = new Array<PageItem>(parsedItems.length);
-  for (let index = 0; index < parsedItems.length; index++) {
-    const item = parsedItems[index] as { uuid: string; timestamp: string };
-    const start = spans[2 * index] as number;
-    const end = spans[2 * index + 1] as number;
-    // Values were read from the one-byte view: anything beyond ASCII is read again as UTF-8.
-    const fields =
-      nonAscii.test(item.uuid) || nonAscii.test(item.timestamp)
-        ? (JSON.parse(bytes.toString('utf8', start, end)) as { uuid: string; timestamp: string })
-        : item;
-    const timestamp = parseRfc3339(fields.timestamp);
+  const scanned = scanOrThrow(bytes);
+  if (scanned.top !== Kind.Object)
+    throw contractError(`envelope: expected an object, ${got(scanned.top)}`);
+  const { cursor: c, hasMore: h } = scanned;
+  if (c.kind !== Kind.String) throw contractError(`cursor: expected a string, ${got(c.kind)}`);
+  const cursor = decodeJsonString(bytes, c.start, c.end, c.plain);
+  if (cursor.length === 0) throw contractError('cursor: cursor is empty');
+  if (h.kind !== Kind.True && h.kind !== Kind.False)
+    throw contractError(`has_more: expected a boolean, ${got(h.kind)}`);
+  if (scanned.itemsKind !== Kind.Array)
+    throw contractError(`items: expected an array, ${got(scanned.itemsKind)}`);
+  const found = scanned.items;
+  const items = new Array<PageItem>(found.length / STRIDE);
+  for (let at = 0, index = 0; at < found.length; at += STRIDE, index++) {
+    const kind = found[at + ITEM_KIND] as number;
+    if (kind !== Kind.Object)
+      throw contractError(`items.${index}: expected an object, ${got(kind)}`);
+    const uuid = stringAt(bytes, found, at + UUID);
+    if (typeof uuid !== 'string')
+      throw contractError(`items.${index}.uuid: expected a string, ${got(uuid)}`);
+    if (uuid.length === 0) throw contractError(`items.${index}.uuid: the uuid is empty`);
+    const time = stringAt(bytes, found, at + TIMESTAMP);
+    if (typeof time !== 'string')
+      throw contractError(`items.${index}.timestamp: expected a string, ${got(time)}`);
+    const timestamp = parseRfc3339(time);
     if (!timestamp)
-      throw contractError(
-        `item ${fields.uuid} has an unreadable timestamp "${fields.timestamp.slice(0, 40)}"`,
-      );
-    items[index] = { uuid: fields.uuid, timestamp, start, end };
+      throw contractError(`item ${uuid} has an unreadable timestamp "${time.slice(0, 40)}"`);
+    items[index] = {
+      uuid,
+      timestamp,
+      start: found[at + ITEM_START] as number,
+      end: found[at + ITEM_END] as number,
+    };
   }
-  // A cursor beyond ASCII (never seen; opaque base64 in practice) is read again from UTF-8 text.
-  const cursor = nonAscii.test(envelope.cursor)
-    ? (JSON.parse(bytes.toString('utf8')) as { cursor: string }).cursor
-    : envelope.cursor;
-  return { cursor, hasMore: envelope.has_more, items, bytes };
+  return { cursor, hasMore: h.kind === Kind.True, items, bytes };
 }

@@ -1,4 +1,4 @@
-import { parsePage, sliceItems, type Page } from '../../../src/events-api/page';
+import { MAX_ITEM_DEPTH, parsePage, sliceItems, type Page } from '../../../src/events-api/page';
 
 /** The raw bytes of item `i` as the page keeps them (offsets into its body). */
 function rawBytesOf(page: Page, i: number): Buffer {
@@ -103,5 +103,138 @@ describe('parsePage on response bytes', () => {
     expect(() =>
       parsePage(Buffer.from('{"cursor":"c","has_more":false,"items":[]}\u00e9')),
     ).toThrow(AddonError);
+  });
+});
+
+describe('parsePage: the single validating pass', () => {
+  const item = (uuid: string): string => `{"uuid":"${uuid}","timestamp":"2026-03-01T10:00:00Z"}`;
+  const page = (items: string, rest = '"cursor":"c","has_more":false'): string =>
+    `{${rest},"items":[${items}]}`;
+
+  function protocolError(body: string | Buffer): AddonError {
+    try {
+      parsePage(body);
+    } catch (error) {
+      expect(error).toBeInstanceOf(AddonError);
+      expect((error as AddonError).errorClass).toBe('protocol');
+      return error as AddonError;
+    }
+    throw new Error('parsePage accepted the body');
+  }
+
+  it('rejects an item nested deeper than MAX_ITEM_DEPTH, naming the item', () => {
+    const deep = (levels: number): string =>
+      `{"uuid":"d","timestamp":"2026-03-01T10:00:00Z","x":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+    // The item itself is one level: MAX_ITEM_DEPTH - 1 arrays inside it are the most allowed.
+    expect(parsePage(page(`${item('a')},${deep(MAX_ITEM_DEPTH - 1)}`)).items).toHaveLength(2);
+    expect(protocolError(page(`${item('a')},${deep(MAX_ITEM_DEPTH)}`)).message).toMatch(
+      /item 1 is nested deeper than 64 levels/,
+    );
+  });
+
+  it('stops at the depth limit on a huge body of brackets instead of reading it all', () => {
+    const brackets = Buffer.alloc(8 * 1024 * 1024, '[');
+    const body = Buffer.concat([Buffer.from('{"cursor":"c","has_more":false,"items":['), brackets]);
+    expect(protocolError(body).message).toMatch(
+      /item 0 is nested deeper than 64 levels \(at byte 104\)/,
+    );
+    expect(protocolError(Buffer.concat([Buffer.from('{"x":'), brackets])).message).toMatch(
+      /the body is nested deeper than 66 levels/,
+    );
+  });
+
+  it.each([
+    [
+      'a control character in a string',
+      page('{"uuid":"a\u0001","timestamp":"2026-03-01T10:00:00Z"}'),
+    ],
+    ['a bad escape', page('{"uuid":"a\\x","timestamp":"2026-03-01T10:00:00Z"}')],
+    ['a short \\u escape', page('{"uuid":"a\\u12","timestamp":"2026-03-01T10:00:00Z"}')],
+    ['a leading zero', page(`{"n":01,${item('a').slice(1)}`)],
+    ['a bare minus', page(`{"n":-,${item('a').slice(1)}`)],
+    ['a dot without digits', page(`{"n":1.,${item('a').slice(1)}`)],
+    ['an exponent without digits', page(`{"n":1e+,${item('a').slice(1)}`)],
+    ['a plus sign', page(`{"n":+1,${item('a').slice(1)}`)],
+    ['a misspelt literal', page(`{"n":nul,${item('a').slice(1)}`)],
+    ['single quotes', page(`{'n':1,${item('a').slice(1)}`)],
+    ['a trailing comma in an object', page(`{"n":1,${item('a').slice(1, -1)},}`)],
+    ['a missing colon', page(`{"n" 1,${item('a').slice(1)}`)],
+    ['a non-breaking space as whitespace', page(`\u00a0${item('a')}`)],
+    ['data after the envelope', `${page(item('a'))} {}`],
+    ['a second top-level value', `${page(item('a'))}${page(item('b'))}`],
+    ['an empty body', ''],
+    ['a body cut inside a literal', '{"cursor":"c","has_more":fal'],
+  ])('rejects %s as invalid JSON', (_name, body) => {
+    expect(() => JSON.parse(body) as unknown).toThrow();
+    expect(protocolError(body).message).toMatch(/not valid JSON/);
+  });
+
+  it('reports where a truncated body ends', () => {
+    const body = page(item('a')).slice(0, 60);
+    expect(protocolError(body).message).toMatch(
+      /not valid JSON \(60 bytes, truncated or corrupt\): unexpected end \(truncated\) at byte 60/,
+    );
+  });
+
+  it.each([
+    ['an envelope that is an array', '[]', /envelope: expected an object, got an array/],
+    ['a numeric cursor', '{"cursor":1,"has_more":false,"items":[]}', /cursor: expected a string/],
+    ['an empty cursor', '{"cursor":"","has_more":false,"items":[]}', /cursor is empty/],
+    [
+      'has_more as a string',
+      '{"cursor":"c","has_more":"no","items":[]}',
+      /has_more: expected a boolean/,
+    ],
+    ['missing items', '{"cursor":"c","has_more":false}', /items: expected an array, got missing/],
+    ['an item that is an array', page('[]'), /items.0: expected an object, got an array/],
+    ['an item that is null', page(`${item('a')},null`), /items.1: expected an object, got null/],
+    [
+      'a numeric uuid',
+      page('{"uuid":5,"timestamp":"2026-03-01T10:00:00Z"}'),
+      /items.0.uuid: expected a string/,
+    ],
+    ['an empty uuid', page(item('')), /items.0.uuid: the uuid is empty/],
+    [
+      'a missing timestamp',
+      page('{"uuid":"a"}'),
+      /items.0.timestamp: expected a string, got missing/,
+    ],
+    [
+      'a nested uuid only',
+      page('{"x":{"uuid":"a"},"timestamp":"2026-03-01T10:00:00Z"}'),
+      /items.0.uuid/,
+    ],
+  ])('rejects %s with a message that names the member', (_name, body, message) => {
+    expect(protocolError(body).message).toMatch(message);
+  });
+
+  it('reads members the way JSON.parse does: escaped names, the last of duplicates, escaped values', () => {
+    const body = page(
+      '{"uu\\u0069d":"first","timestamp":"2026-03-01T10:00:00Z","uuid":"\\u00e9\\"x","timestamp":"2026-03-01T10:00:01.5Z"}',
+      '"cursor":"old","has_more":true,"cursor":"c\\/n","has_more":false',
+    );
+    const parsed = parsePage(body);
+    expect(parsed.cursor).toBe('c/n');
+    expect(parsed.hasMore).toBe(false);
+    expect(parsed.items[0]?.uuid).toBe('\u00e9"x');
+    expect(parsed.items[0]?.timestamp).toEqual({
+      epochSeconds: Date.UTC(2026, 2, 1, 10, 0, 1) / 1000,
+      fraction: '5',
+    });
+  });
+
+  it('takes the last top-level items array, as JSON.parse does', () => {
+    const body = `{"items":[${item('old')}],"cursor":"c","has_more":false,"items":[${item('new')}]}`;
+    const parsed = parsePage(body);
+    expect(parsed.items.map((i) => i.uuid)).toEqual(['new']);
+    expect(rawOf(parsed, 0)).toBe(item('new'));
+  });
+
+  it('accepts every JSON value type, numbers in every legal form, and all whitespace', () => {
+    const members =
+      '"a":[true,false,null,0,-0,1.5e+10,-2E-3,123456789012345678901234567890,{}],"b":"\\b\\f\\n\\r\\t\\/\\\\\\u20AC"';
+    const raw = `{ ${members} ,\t"uuid"\r\n:\n"u" , "timestamp" : "2026-03-01T10:00:00Z" }`;
+    const parsed = parsePage(` \n${page(` ${raw} `)}\r\n`);
+    expect(rawOf(parsed, 0)).toBe(raw);
   });
 });

@@ -109,14 +109,20 @@ export const hostileJson: fc.Arbitrary<JsonValue> = fc.letrec<{ value: JsonValue
   ),
 })).value;
 
-/** A value buried `depth` levels deep in alternating arrays and objects. */
+/** `leaf` buried `depth` levels deep in alternating arrays and objects. */
+export function nestedValue(depth: number, leaf: JsonValue, key: string): JsonValue {
+  let value: JsonValue = leaf;
+  for (let i = 0; i < depth; i++) value = i % 2 === 0 ? [value] : { [key]: value };
+  return value;
+}
+
+/**
+ * A value 30 to 62 levels deep: with the item and its member around it, up to the deepest item
+ * the parser accepts (MAX_ITEM_DEPTH, 64 levels counting the item itself).
+ */
 export const deeplyNested: fc.Arbitrary<JsonValue> = fc
-  .tuple(fc.integer({ min: 50, max: 600 }), scalar, hostileString)
-  .map(([depth, leaf, key]) => {
-    let value: JsonValue = leaf;
-    for (let i = 0; i < depth; i++) value = i % 2 === 0 ? [value] : { [key]: value };
-    return value;
-  });
+  .tuple(fc.integer({ min: 30, max: 62 }), scalar, hostileString)
+  .map(([depth, leaf, key]) => nestedValue(depth, leaf, key));
 
 /** `arbitrary` in about one case out of six, else null (big values are slow to check). */
 function rarely<T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null> {
