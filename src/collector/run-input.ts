@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { schemeName, settingsConf } from '../core/app-identity';
+import { isConnectionCheckStanza } from '../core/connection-check';
 import { AddonError, describeError, errorClassOf } from '../core/errors';
 import { feeds as feedTable } from '../core/feeds';
 import { defaultBudget, RateBudget } from '../core/rate-budget';
@@ -54,6 +55,13 @@ export async function runInputDefinition(
   }
   let exitCode = 0;
   for (const stanza of definition.stanzas) {
+    if (isConnectionCheckStanza(stanza.name)) {
+      env.logger.warn(
+        "this stanza is the setup page's connection check and never collects; disable or delete it",
+        { input: stanza.name },
+      );
+      continue;
+    }
     let config: InputConfig;
     try {
       config = parseInputConfig(
