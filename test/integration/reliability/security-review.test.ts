@@ -3,8 +3,13 @@
  * packaged input. Every case here failed on the code before its fix (docs/reliability.md,
  * "Security review").
  */
+import { secretRealm } from '../../../src/core/app-identity';
 import { startTestbed, type Testbed } from '../../support/harness';
-import { expectCleanStderr, Ledger } from './support';
+import { credentialName } from '../../support/splunkd-standin';
+import { expectCleanStderr, Ledger, startConnectProxy } from './support';
+
+/** Mallory's namespace: an app she can write to, not ours. */
+const otherApp = '/servicesNS/nobody/search';
 
 describe('security review', () => {
   let bed: Testbed;
@@ -15,6 +20,70 @@ describe('security review', () => {
     ledger = new Ledger(bed);
   });
   afterAll(() => bed.stop());
+
+  /** Mallory (edit_storage_passwords, no rights on this app) stores an entry of our realm in
+   * another app and shares it globally, so it shows up in our app's storage/passwords listing. */
+  async function plantForeignSecret(key: string, username: string, text: string): Promise<void> {
+    const made = await bed.rest(
+      'POST',
+      `${otherApp}/storage/passwords`,
+      { name: username, password: text, realm: secretRealm },
+      key,
+    );
+    expect(made.status).toBe(201);
+    const entity = encodeURIComponent(credentialName(secretRealm, username));
+    const shared = await bed.rest(
+      'POST',
+      `${otherApp}/storage/passwords/${entity}/acl`,
+      { sharing: 'global', owner: 'nobody' },
+      key,
+    );
+    expect(shared.status).toBe(200);
+  }
+
+  it("item 1: another app's entries of our realm are ignored with a WARN (proxy and token swap)", async () => {
+    bed.splunkd.addUser({
+      name: 'mallory',
+      roles: ['user'],
+      capabilities: ['edit_storage_passwords'],
+    });
+    const mallory = bed.splunkd.createSessionKey('mallory');
+    const proxy = await startConnectProxy();
+    try {
+      await ledger.account('victim', { signinattempts: 12, itemusages: 8, auditevents: 5 });
+      // Her own 1Password account, whose events she wants indexed as the victim's.
+      const forgedUuid = bed.sim.addAccount({ counts: { signinattempts: 7 } });
+      const forgedToken = bed.sim.issueToken({ accountUuid: forgedUuid });
+      await plantForeignSecret(
+        mallory,
+        'network:_global',
+        JSON.stringify({ proxy_url: proxy.url }),
+      );
+      await plantForeignSecret(
+        mallory,
+        'account:victim',
+        JSON.stringify({ token: forgedToken, endpoint: bed.sim.url }),
+      );
+      const r = await bed.run('victim', { account: 'victim' });
+      expectCleanStderr(r);
+      expect(r.exitCode).toBe(0);
+      expect(proxy.connects).toEqual([]);
+      ledger.record('victim', r.events);
+      expect(ledger.tally('victim')).toEqual({
+        received: 25,
+        lost: 0,
+        duplicated: 0,
+        unexpected: 0,
+      });
+      const warn = r.byLevel.WARN.join('\n');
+      expect(warn).toContain('network:_global (app search, owner nobody)');
+      expect(warn).toContain('account:victim (app search, owner nobody)');
+      expect(r.stderr).not.toContain(forgedToken);
+      expect(r.stderr).not.toContain(proxy.url);
+    } finally {
+      await proxy.stop();
+    }
+  });
 
   it('item 5: an enabled __check__ stanza never collects, so it cannot hide a collection', async () => {
     await ledger.account('acme', { signinattempts: 30, itemusages: 20, auditevents: 10 });
