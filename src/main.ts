@@ -3,6 +3,7 @@
  * or run mode with the input definition on stdin.
  */
 import { describeError } from './core/errors';
+import { processSecrets } from './core/secret-mask';
 import { createLogger, type Logger } from './log/logger';
 import { renderScheme } from './splunk/scheme';
 import { escapeXmlText } from './splunk/xml-text';
@@ -61,7 +62,10 @@ async function main(argv: readonly string[]): Promise<number> {
     } catch (error) {
       message = describeError(error);
     }
-    await writeStdout(`<error><message>${escapeXmlText(message)}</message></error>`);
+    // Returned to the browser by splunkd: masked like every other text that leaves the process.
+    await writeStdout(
+      `<error><message>${escapeXmlText(processSecrets.mask(message))}</message></error>`,
+    );
     return 1;
   }
   if (mode !== undefined) {

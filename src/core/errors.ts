@@ -2,6 +2,8 @@
  * Typed errors. Whether an error is retriable is decided in exactly one place: `isRetriable`.
  * Messages are written for Splunk admins and never contain secrets.
  */
+import { processSecrets } from './secret-mask';
+
 export type ErrorClass =
   | 'config' // bad stanza, account or conf values: fix the configuration
   | 'token' // token malformed, legacy, expired, missing scope
@@ -59,5 +61,9 @@ export function errorClassOf(error: unknown): ErrorClass | 'internal' {
 /** One-line description of any thrown value, safe for a log line. */
 export function describeError(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/[\r\n]+/g, ' ').slice(0, 500);
+  // Masked before the cut: a cut-off token would no longer match the whole secret.
+  return processSecrets
+    .mask(text)
+    .replace(/[\r\n]+/g, ' ')
+    .slice(0, 500);
 }

@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { AddonError, describeError } from '../core/errors';
 import { introspectPath, type FeedSpec } from '../core/feeds';
 import { parseRetryAfter } from '../core/retry';
+import { maskSecrets } from '../core/secret-mask';
 import { errorMessageOf } from './error-body';
 import { parsePage, type Page } from './page';
 
@@ -165,7 +166,9 @@ export class EventsApiClient {
       throw transportError(error, this.host);
     }
     if (status >= 200 && status < 300) return bytes;
-    throw httpError(status, bytes.toString('utf8'), headers['retry-after'], this.host);
+    // An endpoint or proxy may echo the Authorization header: mask it before it becomes a message.
+    const errorBody = maskSecrets(bytes.toString('utf8'), [this.options.token]);
+    throw httpError(status, errorBody, headers['retry-after'], this.host);
   }
 
   async fetchPage(feed: FeedSpec, body: PageRequest, signal?: AbortSignal): Promise<Page> {
