@@ -15,6 +15,7 @@ export type ErrorClass =
   | 'server' // 5xx
   | 'network' // connect/reset/timeout/TLS
   | 'protocol' // response broke the API contract (bad JSON, missing cursor, loop)
+  | 'oversized' // response body over the cap (see body-limit.ts): not retried within the run
   | 'splunkd' // splunkd REST failure (KV store, storage/passwords)
   | 'splunkd_auth' // session key rejected
   | 'checkpoint' // checkpoint could not be read or written

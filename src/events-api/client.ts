@@ -9,6 +9,7 @@ import { AddonError, describeError } from '../core/errors';
 import { introspectPath, type FeedSpec } from '../core/feeds';
 import { parseRetryAfter } from '../core/retry';
 import { maskSecrets } from '../core/secret-mask';
+import { readCappedBody } from './body-limit';
 import { errorMessageOf } from './error-body';
 import { parsePage, type Page } from './page';
 
@@ -150,7 +151,7 @@ export class EventsApiClient {
       status = response.statusCode;
       headers = response.headers;
       // Bytes, not text: pages are parsed and written without decoding (see page.ts).
-      bytes = Buffer.from(await response.body.arrayBuffer());
+      bytes = await readCappedBody(response.body, headers['content-length'], `${method} ${path}`);
     } catch (error) {
       if (signal?.aborted)
         throw new AddonError('cancelled', 'the run was stopped', { cause: error });

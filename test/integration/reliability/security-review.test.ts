@@ -85,6 +85,30 @@ describe('security review', () => {
     }
   });
 
+  it('item 4: an answer over 64 MiB is not buffered: one ERROR naming the feed and size, cursor kept', async () => {
+    await ledger.account('big', { auditevents: 30 });
+    // 70 MiB of whitespace after a page's opening: nothing a real page could be.
+    const body = `{"items":[${' '.repeat(70 * 1024 * 1024)}`;
+    const fault = bed.sim.faults.inject({ kind: 'invalid-json', body, times: 1 });
+    const refused = await bed.run('big', { account: 'big', feeds: 'auditevents' });
+    bed.sim.faults.clear();
+    expectCleanStderr(refused);
+    expect(fault.fired).toBe(1);
+    expect(refused.events).toEqual([]);
+    const errors = refused.byLevel.ERROR.filter((l) => l.includes('more than the 64.0 MiB cap'));
+    expect(errors.length).toBe(1);
+    expect(errors[0]).toMatch(/feed auditevents .*declares 70\.0 MiB, more than the 64\.0 MiB cap/);
+    // The cursor stayed: the next run delivers everything.
+    const after = await bed.run('big', { account: 'big', feeds: 'auditevents' });
+    expectCleanStderr(after);
+    ledger.record('big', after.events);
+    expect(ledger.tally('big', ['auditevents'])).toMatchObject({
+      received: 30,
+      lost: 0,
+      duplicated: 0,
+    });
+  });
+
   it('item 5: an enabled __check__ stanza never collects, so it cannot hide a collection', async () => {
     await ledger.account('acme', { signinattempts: 30, itemusages: 20, auditevents: 10 });
     const hidden = await bed.run('__check__zz', { account: 'acme', index: 'exfil' });
