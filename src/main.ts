@@ -5,6 +5,7 @@
 import { describeError } from './core/errors';
 import { processSecrets } from './core/secret-mask';
 import { createLogger, type Logger } from './log/logger';
+import { routeNodeWarnings } from './log/node-warnings';
 import { renderScheme } from './splunk/scheme';
 import { escapeXmlText } from './splunk/xml-text';
 // Run and validation modules (undici, zod, saxes) load on demand: --scheme needs none of them.
@@ -38,6 +39,7 @@ function checkRuntime(logger: Logger): boolean {
 
 async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger((line) => process.stderr.write(line));
+  routeNodeWarnings(logger);
   if (!checkRuntime(logger)) return 1;
   const mode = argv[0];
   if (mode === '--scheme') {

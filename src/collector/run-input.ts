@@ -4,7 +4,9 @@
  */
 import { join } from 'node:path';
 import { schemeName, settingsConf } from '../core/app-identity';
+import { waitWithin } from '../core/bounded-wait';
 import { isConnectionCheckStanza } from '../core/connection-check';
+import { dropFutureBudgetEntries } from '../core/future-dated';
 import { AddonError, describeError, errorClassOf } from '../core/errors';
 import { feeds as feedTable } from '../core/feeds';
 import { defaultBudget, RateBudget } from '../core/rate-budget';
@@ -166,7 +168,9 @@ async function runStanza(
       // Several search-head cluster members run this input; the lease lets exactly one collect.
       const ttl = leaseTtlMs(config.intervalSeconds);
       const member = definition.serverHost || 'unknown-member';
-      const manager = new LeaseManager(kv, config.account, member, ttl, env.now);
+      const manager = new LeaseManager(kv, config.account, member, ttl, env.now, (m) =>
+        logger.warn(m),
+      );
       const outcome = await manager.acquire(opened.leaseRecords);
       if (!outcome.held) {
         logger.info(
@@ -198,11 +202,17 @@ async function runStanza(
     } catch {
       history = {};
     }
-    const budget = new RateBudget(defaultBudget, env.now, history);
+    const future = dropFutureBudgetEntries(history, env.now());
+    if (future.dropped > 0) {
+      logger.warn(
+        `KV document ${checkpointKey(config.account, 'budget')} holds ${future.dropped} rate-budget entries dated in the future (corrupt); ignoring them, the run rewrites the document`,
+      );
+    }
+    const budget = new RateBudget(defaultBudget, env.now, future.history);
     const acquire = async (): Promise<void> => {
       for (let wait = budget.delayMs(); wait > 0; wait = budget.delayMs()) {
         logger.debug('waiting for the rate budget', { wait_ms: wait });
-        await abortableSleep(wait, env.signal);
+        await waitWithin(wait, 'the rate budget', { now: env.now, deadline, signal: env.signal });
       }
       budget.record();
     };

@@ -3,10 +3,12 @@
  * packaged input. Every case here failed on the code before its fix (docs/reliability.md,
  * "Security review").
  */
-import { secretRealm } from '../../../src/core/app-identity';
+import { Agent, request } from 'undici';
+import { checkpointCollection, secretRealm } from '../../../src/core/app-identity';
+import { leaseKey } from '../../../src/core/lease-decision';
 import { startTestbed, type Testbed } from '../../support/harness';
 import { credentialName } from '../../support/splunkd-standin';
-import { expectCleanStderr, Ledger, startConnectProxy } from './support';
+import { expectCleanStderr, Ledger, ns, startConnectProxy } from './support';
 
 /** Mallory's namespace: an app she can write to, not ours. */
 const otherApp = '/servicesNS/nobody/search';
@@ -83,6 +85,85 @@ describe('security review', () => {
     } finally {
       await proxy.stop();
     }
+  });
+
+  /** Writes one document into the checkpoint collection as someone with KV write access could. */
+  async function plantKvDocument(doc: Record<string, unknown>): Promise<void> {
+    const dispatcher = new Agent({ connect: { ca: bed.splunkd.caPem } });
+    try {
+      const r = await request(
+        `${bed.splunkd.url}${ns}/storage/collections/data/${checkpointCollection}?output_mode=json`,
+        {
+          method: 'POST',
+          dispatcher,
+          headers: {
+            authorization: `Splunk ${bed.splunkd.adminSessionKey}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify(doc),
+        },
+      );
+      await r.body.text();
+      expect(r.statusCode).toBe(201);
+    } finally {
+      await dispatcher.close();
+    }
+  }
+
+  const farFuture = Date.now() + 10 * 365 * 86_400_000;
+
+  it('item 3: rate-budget entries from the future are dropped with one WARN, never waited for', async () => {
+    await ledger.account('stalled', { signinattempts: 20, itemusages: 20, auditevents: 20 });
+    await plantKvDocument({
+      _key: 'stalled__budget',
+      account: 'stalled',
+      feed: 'budget',
+      input: 'stalled',
+      cursor: '',
+      last_event_time: 0,
+      recent_uuids: '',
+      events_total: 0,
+      pages_total: 0,
+      updated_at: Math.floor(Date.now() / 1000),
+      generation: 0,
+      budget_history: JSON.stringify({ [String(Math.floor(farFuture / 1000))]: 30_000 }),
+      schema_version: 1,
+    });
+    const r = await bed.run('stalled', { account: 'stalled', max_run_seconds: '10' });
+    expectCleanStderr(r);
+    expect(r.stderr).not.toMatch(/TimeoutOverflowWarning/);
+    const warned = r.byLevel.WARN.filter((l) => l.includes('stalled__budget'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatch(/1 rate-budget entries dated in the future \(corrupt\)/);
+    ledger.record('stalled', r.events);
+    expect(ledger.tally('stalled')).toMatchObject({ received: 60, lost: 0, duplicated: 0 });
+    // Repaired: the stored history no longer holds the entry from the future.
+    const stored = bed.kvDocs(checkpointCollection).find((d) => d['_key'] === 'stalled__budget');
+    const seconds = Object.keys(JSON.parse(String(stored?.['budget_history'])) as object);
+    expect(seconds.every((sec) => Number(sec) * 1000 < Date.now() + 60_000)).toBe(true);
+  }, 120_000);
+
+  it('item 3: a lease expiring years ahead is corrupt: taken over with one WARN naming it', async () => {
+    await ledger.account('locked', { signinattempts: 10, itemusages: 10, auditevents: 10 });
+    const key = leaseKey('locked', 5);
+    await plantKvDocument({
+      _key: key,
+      kind: 'lease',
+      account: 'locked',
+      generation: 5,
+      owner: 'no-such-member',
+      expires_at: farFuture,
+      renewed_at: Date.now(),
+    });
+    const r = await bed.run('locked', { account: 'locked' });
+    expectCleanStderr(r);
+    expect(r.byLevel.WARN.filter((l) => l.includes(key))).toHaveLength(1);
+    ledger.record('locked', r.events);
+    expect(ledger.tally('locked')).toMatchObject({ received: 30, lost: 0, duplicated: 0 });
+    const leases = bed
+      .kvDocs(checkpointCollection)
+      .filter((d) => d['kind'] === 'lease' && d['account'] === 'locked');
+    expect(leases.map((d) => d['generation'])).toEqual([6]);
   });
 
   it('item 4: an answer over 64 MiB is not buffered: one ERROR naming the feed and size, cursor kept', async () => {
