@@ -3,7 +3,6 @@
  * computed from stored state (the rate budget) cannot be trusted to be short, and setTimeout turns
  * any delay above 2^31-1 ms into 1 ms with a TimeoutOverflowWarning, which spins.
  */
-import { AddonError } from './errors';
 import { abortableSleep } from './retry';
 
 /** The longest delay setTimeout honours. */
@@ -24,15 +23,16 @@ export interface WaitBounds {
 }
 
 /**
- * Waits `delayMs`, or rejects with a `cancelled` AddonError naming `what` when the deadline comes
- * first (it waits until the deadline, then rejects) or the signal aborts.
+ * Waits `delayMs`, but only until the deadline: 'deadline' when the deadline cut the wait short
+ * (the caller then stops waiting; the run is stopping anyway), 'waited' otherwise. Rejects with a
+ * `cancelled` AddonError when the signal aborts.
  */
-export async function waitWithin(delayMs: number, what: string, bounds: WaitBounds): Promise<void> {
+export async function waitWithin(
+  delayMs: number,
+  bounds: WaitBounds,
+): Promise<'waited' | 'deadline'> {
   const sleep = bounds.sleep ?? abortableSleep;
-  const start = bounds.now();
-  const wait = boundedDelay(delayMs, start, bounds.deadline);
+  const wait = boundedDelay(delayMs, bounds.now(), bounds.deadline);
   if (wait > 0) await sleep(wait, bounds.signal);
-  if (wait < delayMs && bounds.now() >= bounds.deadline) {
-    throw new AddonError('cancelled', `the run's time budget ended while waiting for ${what}`);
-  }
+  return wait < delayMs && bounds.now() >= bounds.deadline ? 'deadline' : 'waited';
 }

@@ -143,6 +143,34 @@ describe('security review', () => {
     expect(seconds.every((sec) => Number(sec) * 1000 < Date.now() + 60_000)).toBe(true);
   }, 120_000);
 
+  it("item 3: an exhausted rate budget is waited for only until the run's deadline", async () => {
+    // 30,000 requests in the last minute (within the clock skew, so not corrupt): the budget
+    // would wait an hour for them to leave its window; the run's time budget is 10 s.
+    await ledger.account('busy', { signinattempts: 3, itemusages: 3, auditevents: 3 });
+    await plantKvDocument({
+      _key: 'busy__budget',
+      account: 'busy',
+      feed: 'budget',
+      input: 'busy',
+      cursor: '',
+      last_event_time: 0,
+      recent_uuids: '',
+      events_total: 0,
+      pages_total: 0,
+      updated_at: Math.floor(Date.now() / 1000),
+      generation: 0,
+      budget_history: JSON.stringify({ [String(Math.floor(Date.now() / 1000) - 5)]: 30_000 }),
+      schema_version: 1,
+    });
+    const r = await bed.run('busy', { account: 'busy', max_run_seconds: '10' });
+    expectCleanStderr(r);
+    expect(r.exitCode).toBe(0);
+    expect(r.byLevel.ERROR).toEqual([]);
+    // The deadline ended the wait and the run: nothing written, the cursors kept.
+    expect(r.events).toEqual([]);
+    expect(r.byLevel.INFO.join('\n')).toMatch(/stopped_by="time budget"/);
+  }, 120_000);
+
   it('item 3: a lease expiring years ahead is corrupt: taken over with one WARN naming it', async () => {
     await ledger.account('locked', { signinattempts: 10, itemusages: 10, auditevents: 10 });
     const key = leaseKey('locked', 5);
