@@ -3,7 +3,9 @@
  * or run mode with the input definition on stdin.
  */
 import { describeError } from './core/errors';
+import { processSecrets } from './core/secret-mask';
 import { createLogger, type Logger } from './log/logger';
+import { routeNodeWarnings } from './log/node-warnings';
 import { renderScheme } from './splunk/scheme';
 import { escapeXmlText } from './splunk/xml-text';
 // Run and validation modules (undici, zod, saxes) load on demand: --scheme needs none of them.
@@ -37,6 +39,7 @@ function checkRuntime(logger: Logger): boolean {
 
 async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger((line) => process.stderr.write(line));
+  routeNodeWarnings(logger);
   if (!checkRuntime(logger)) return 1;
   const mode = argv[0];
   if (mode === '--scheme') {
@@ -61,7 +64,10 @@ async function main(argv: readonly string[]): Promise<number> {
     } catch (error) {
       message = describeError(error);
     }
-    await writeStdout(`<error><message>${escapeXmlText(message)}</message></error>`);
+    // Returned to the browser by splunkd: masked like every other text that leaves the process.
+    await writeStdout(
+      `<error><message>${escapeXmlText(processSecrets.mask(message))}</message></error>`,
+    );
     return 1;
   }
   if (mode !== undefined) {

@@ -37,6 +37,11 @@ export async function openAccountSession(
       `ignoring ${account.ignoredConfKeys.join(', ')}: the proxy and CA bundle are read from storage/passwords only, so set them on the setup page's Proxy tab`,
     );
   }
+  if (account.ignoredSecrets.length > 0) {
+    logger.warn(
+      `ignoring storage/passwords entries of this add-on's realm stored in other apps: ${account.ignoredSecrets.join(', ')}; only entries in the add-on's own app are used, so delete these`,
+    );
+  }
   const claims = requireTokenClaims(account.token, now);
   const endpoint = resolveEndpoint({
     claims,

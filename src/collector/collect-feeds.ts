@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import { schemeName } from '../core/app-identity';
-import { describeError } from '../core/errors';
+import { waitWithin } from '../core/bounded-wait';
+import { AddonError, describeError } from '../core/errors';
+import { dropFutureBudgetEntries } from '../core/future-dated';
 import { feeds as feedTable, type FeedId } from '../core/feeds';
 import { budgetKey, type BudgetDocument } from '../core/kv-documents';
 import { defaultBudget, RateBudget, type BudgetHistory } from '../core/rate-budget';
@@ -32,7 +34,13 @@ export async function loadBudget(run: RunContext, store: AccountStore): Promise<
   } catch (error) {
     run.logger.warn(`starting with an empty rate budget: ${describeError(error)}`);
   }
-  return new RateBudget(defaultBudget, run.env.now, history);
+  const future = dropFutureBudgetEntries(history, run.env.now());
+  if (future.dropped > 0) {
+    run.logger.warn(
+      `KV document ${budgetKey(run.config.account)} holds ${future.dropped} rate-budget entries dated in the future (corrupt); ignoring them, the run rewrites the document`,
+    );
+  }
+  return new RateBudget(defaultBudget, run.env.now, future.history);
 }
 
 function parseHistory(text: string): BudgetHistory {
@@ -122,7 +130,7 @@ function fetchWithRetry(
   const { env } = c.run;
   return withRetry(
     async () => {
-      await waitForBudget(c.budget, c.stop.signal, logger);
+      await waitForBudget(c, logger);
       return c.session.client.fetchPage(feedTable[feedId], request, c.stop.signal);
     },
     defaultRetryPolicy,
@@ -141,14 +149,17 @@ function fetchWithRetry(
   );
 }
 
-async function waitForBudget(
-  budget: RateBudget,
-  signal: AbortSignal,
-  logger: Logger,
-): Promise<void> {
-  for (let wait = budget.delayMs(); wait > 0; wait = budget.delayMs()) {
+/** Waits for the shared budget, never past the run's deadline (a stored history may be bogus). */
+async function waitForBudget(c: Collection, logger: Logger): Promise<void> {
+  const bounds = { now: c.run.env.now, deadline: c.run.deadline, signal: c.stop.signal };
+  for (let wait = c.budget.delayMs(); wait > 0; wait = c.budget.delayMs()) {
     logger.debug('waiting for the rate budget', { wait_ms: wait });
-    await abortableSleep(wait, signal);
+    if ((await waitWithin(wait, bounds)) === 'deadline') {
+      throw new AddonError(
+        'cancelled',
+        'the run reached its time budget waiting for the rate budget',
+      );
+    }
   }
-  budget.record();
+  c.budget.record();
 }

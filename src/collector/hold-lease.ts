@@ -35,7 +35,9 @@ export async function holdLease(run: RunContext, stop: RunStop): Promise<HeldAcc
   if (opened.kind !== 'kvstore') return { store: opened, feedStore: opened, guard: undefined };
   const ttl = leaseTtlMs(config.intervalSeconds);
   const member = run.definition.serverHost || 'unknown-member';
-  const manager = new LeaseManager(run.kv, config.account, member, ttl, env.now);
+  const manager = new LeaseManager(run.kv, config.account, member, ttl, env.now, (m) =>
+    run.logger.warn(m),
+  );
   const outcome = await manager.acquire(opened.leaseRecords);
   if (!outcome.held) {
     logger.info('another member holds the collection lease for this account; nothing to do here', {

@@ -5,6 +5,7 @@
  */
 import { checkpointCollection } from '../core/app-identity';
 import { AddonError } from '../core/errors';
+import { leaseExpiryIsCorrupt } from '../core/future-dated';
 import { decideLease, leaseKey, type LeaseRecord } from '../core/lease-decision';
 import { leaseSchema, parseStored } from '../core/kv-documents';
 import type { KvStore } from '../splunk/kvstore';
@@ -22,6 +23,7 @@ export class LeaseManager {
     private readonly me: string,
     private readonly ttlMs: number,
     private readonly now: () => number,
+    private readonly warn: (message: string) => void = () => undefined,
   ) {}
 
   private async newest(): Promise<LeaseRecord | undefined> {
@@ -54,7 +56,17 @@ export class LeaseManager {
   async acquire(prefetched?: readonly LeaseRecord[]): Promise<LeaseOutcome> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const newest = attempt === 0 && prefetched ? newestOf(prefetched) : await this.newest();
-      const decision = decideLease(newest, this.me, this.now());
+      let decision = decideLease(newest, this.me, this.now());
+      if (
+        decision.action === 'yield' &&
+        leaseExpiryIsCorrupt(decision.lease.expires_at, this.now(), this.ttlMs)
+      ) {
+        // No member sets an expiry beyond one TTL: claim over it (the claim removes the record).
+        this.warn(
+          `KV document ${decision.lease._key} holds a lease expiring beyond one lease time (corrupt); taking the lease over`,
+        );
+        decision = { action: 'claim', generation: decision.lease.generation + 1 };
+      }
       if (decision.action === 'yield') return { held: false, holder: decision.lease };
       if (decision.action === 'hold') {
         this.current = decision.lease;

@@ -4,6 +4,7 @@
  * own module: open (run-context), hold the lease (hold-lease), collect the feeds (collect-feeds),
  * finish (finish-run). One RunStop carries every reason to stop.
  */
+import { isConnectionCheckStanza } from '../core/contracts';
 import { describeError, errorClassOf, exitCodeFor } from '../core/errors';
 import { parseInputConfig, type InputConfig } from '../config/input-config';
 import { EventOutput } from '../delivery/event-output';
@@ -37,6 +38,13 @@ export async function runInputDefinition(
   }
   let exitCode = 0;
   for (const stanza of definition.stanzas) {
+    if (isConnectionCheckStanza(stanza.name)) {
+      env.logger.warn(
+        "this stanza is the setup page's connection check and never collects; disable or delete it",
+        { input: stanza.name },
+      );
+      continue;
+    }
     let config: InputConfig;
     try {
       config = parseInputConfig(

@@ -6,7 +6,7 @@
  */
 import { adminMessage } from '../core/admin-wording';
 import { accountStatusCollection } from '../core/app-identity';
-import { checkStanzaPrefix, inputNameOf } from '../core/contracts';
+import { checkStanzaPrefix, inputNameOf, isConnectionCheckStanza } from '../core/contracts';
 import { AddonError, describeError, errorClassOf } from '../core/errors';
 import { feedIds, type FeedId } from '../core/feeds';
 import { parseInputConfig, type InputConfig } from '../config/input-config';
@@ -38,7 +38,7 @@ export async function validateDefinition(
 ): Promise<ValidationOutcome> {
   env.logger.addSecret(definition.sessionKey);
   const itemName = inputNameOf(definition.item.name);
-  const checkOnly = itemName.startsWith(checkStanzaPrefix);
+  const checkOnly = isConnectionCheckStanza(itemName);
   const params = { ...definition.item.params };
   // The setup page's check may leave feeds empty: then every feed the token grants is fine.
   if (checkOnly && String(params['feeds'] ?? '').trim() === '') delete params['feeds'];

@@ -12,6 +12,7 @@ import { AddonError, describeError } from '../core/errors';
 import { checkCustomEndpoint } from '../events-api/endpoint';
 import { checkProxyUrl } from './proxy-url';
 import { readConfStanza } from '../splunk/conf';
+import type { AppSecrets } from '../splunk/app-secrets';
 import { readSecrets } from '../splunk/passwords';
 import { parseStoredJson } from './stored-json';
 import {
@@ -39,6 +40,8 @@ export interface AccountConfig {
   readonly requestTimeoutMs: number;
   /** Retired proxy/CA keys found in .conf files (ignored: see network-settings.ts). */
   readonly ignoredConfKeys: readonly string[];
+  /** Our realm's storage/passwords entries found in other apps (ignored: see app-secrets.ts). */
+  readonly ignoredSecrets: readonly string[];
 }
 
 export const defaultRequestTimeoutSeconds = 60;
@@ -126,10 +129,7 @@ function readCaBundle(path: string): string {
   return pem;
 }
 
-function readNetworkSettings(
-  secrets: ReadonlyMap<string, string>,
-  scope: string | undefined,
-): NetworkSettings {
+function readNetworkSettings(secrets: AppSecrets, scope: string | undefined): NetworkSettings {
   const text = secrets.get(networkSecretUser(scope));
   return text === undefined ? noNetworkSettings : parseNetworkSecret(text, scope ?? globalScope);
 }
@@ -191,5 +191,6 @@ export async function loadAccount(
       ...retiredKeysIn(conf, `${accountsConf}.conf [${name}]`),
       ...retiredKeysIn(settings, `${settingsConf}.conf [proxy]`),
     ],
+    ignoredSecrets: secrets.foreign,
   };
 }

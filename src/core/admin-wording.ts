@@ -168,6 +168,11 @@ export const errorClassWording: Readonly<Record<ErrorClass | 'internal', AdminWo
     action:
       'The answer broke the Events API contract (for example a proxy answered instead). The cursor stays; check any proxy in between.',
   },
+  oversized: {
+    headline: 'Answer too large',
+    action:
+      'The answer was larger than any Events API page can be, so the input stopped reading it (for example a proxy answered instead). The cursor stays; check any proxy or custom endpoint in between.',
+  },
   splunkd: {
     headline: 'splunkd problem',
     action:

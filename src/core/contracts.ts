@@ -25,6 +25,14 @@ export function inputNameOf(stanzaName: string): string {
 }
 
 /**
+ * True for `__check__x` and `onepassword_events://__check__x`. Run mode never collects for one:
+ * the page hides them, so an enabled one would collect an account's events unseen.
+ */
+export function isConnectionCheckStanza(stanzaName: string): boolean {
+  return inputNameOf(stanzaName).startsWith(checkStanzaPrefix);
+}
+
+/**
  * A boolean as Splunk reads .conf and REST values (splunk.util.normalizeBoolean): 1, true, t, yes,
  * y and on, in any case, are true; anything else is false.
  */

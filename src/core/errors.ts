@@ -2,6 +2,8 @@
  * Typed errors. Whether an error is retriable is decided in exactly one place: `isRetriable`.
  * Messages are written for Splunk admins and never contain secrets.
  */
+import { processSecrets } from './secret-mask';
+
 export type ErrorClass =
   | 'config' // bad stanza, account or conf values: fix the configuration
   | 'token' // token malformed, legacy, expired, missing scope
@@ -13,6 +15,7 @@ export type ErrorClass =
   | 'server' // 5xx
   | 'network' // connect/reset/timeout/TLS
   | 'protocol' // response broke the API contract (bad JSON, missing cursor, loop)
+  | 'oversized' // response body over the cap (see body-limit.ts): not retried within the run
   | 'splunkd' // splunkd REST failure (KV store, storage/passwords)
   | 'splunkd_auth' // session key rejected
   | 'checkpoint' // checkpoint could not be read or written
@@ -59,7 +62,11 @@ export function errorClassOf(error: unknown): ErrorClass | 'internal' {
 /** One-line description of any thrown value, safe for a log line. */
 export function describeError(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/[\r\n]+/g, ' ').slice(0, 500);
+  // Masked before the cut: a cut-off token would no longer match the whole secret.
+  return processSecrets
+    .mask(text)
+    .replace(/[\r\n]+/g, ' ')
+    .slice(0, 500);
 }
 
 /**

@@ -14,6 +14,8 @@ import {
 import { AddonError, describeError } from '../core/errors';
 import { introspectPath, type FeedSpec } from '../core/feeds';
 import { parseRetryAfter } from '../core/retry';
+import { maskSecrets } from '../core/secret-mask';
+import { readCappedBody } from './body-limit';
 import { errorMessageOf } from './error-body';
 import { parsePage, type Page } from './page';
 
@@ -137,7 +139,7 @@ export class EventsApiClient {
       status = response.statusCode;
       headers = response.headers;
       // Bytes, not text: pages are parsed and written without decoding (see page.ts).
-      bytes = Buffer.from(await response.body.arrayBuffer());
+      bytes = await readCappedBody(response.body, headers['content-length'], `${method} ${path}`);
     } catch (error) {
       if (signal?.aborted)
         throw new AddonError('cancelled', 'the run was stopped', { cause: error });
@@ -153,7 +155,9 @@ export class EventsApiClient {
       throw transportError(error, this.host);
     }
     if (status >= 200 && status < 300) return bytes;
-    throw httpError(status, bytes.toString('utf8'), headers['retry-after'], this.host, cursorSent);
+    // An endpoint or proxy may echo the Authorization header: mask it before it becomes a message.
+    const errorBody = maskSecrets(bytes.toString('utf8'), [this.options.token]);
+    throw httpError(status, errorBody, headers['retry-after'], this.host, cursorSent);
   }
 
   async fetchPage(feed: FeedSpec, body: PageRequest, signal?: AbortSignal): Promise<Page> {

@@ -3,6 +3,8 @@
  * DEBUG/INFO/WARN/ERROR/FATAL prefix as ERROR (1Password's app issue #46), so every line starts
  * with its level. Known secrets are masked before a line is written.
  */
+import { maskSecrets, processSecrets } from '../core/secret-mask';
+
 export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
 export type LogLevel = (typeof logLevels)[number];
 const rank: Readonly<Record<LogLevel, number>> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, FATAL: 4 };
@@ -58,11 +60,8 @@ class LineLogger implements Logger {
 
   private emit(level: LogLevel, message: string, fields: LogFields | undefined): void {
     if (rank[level] < rank[this.state.level]) return;
-    let line = formatLine(level, message, { ...this.context, ...fields });
-    for (const secret of this.state.secrets) {
-      if (line.includes(secret)) line = line.split(secret).join('[REDACTED]');
-    }
-    this.state.write(line + '\n');
+    const line = formatLine(level, message, { ...this.context, ...fields });
+    this.state.write(maskSecrets(line, this.state.secrets) + '\n');
   }
 
   debug(message: string, fields?: LogFields): void {
@@ -86,6 +85,7 @@ class LineLogger implements Logger {
   addSecret(secret: string): void {
     // Short strings would mask ordinary words; real secrets are long.
     if (secret.length >= 8 && !this.state.secrets.includes(secret)) this.state.secrets.push(secret);
+    processSecrets.add(secret);
   }
   child(context: LogFields): Logger {
     return new LineLogger(this.state, { ...this.context, ...context });

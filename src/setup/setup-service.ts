@@ -138,7 +138,8 @@ export class SetupService {
       if (isStatus(error, 404)) return undefined;
       throw error;
     }
-    const stored = entries[0]?.content['clear_password'];
+    // Only this app's entry counts, as for the input (src/splunk/app-secrets.ts).
+    const stored = entries.find((e) => e.app === appNamespace.app)?.content['clear_password'];
     if (typeof stored !== 'string') return undefined;
     try {
       return parseNetworkSecret(stored, account ?? globalScope);

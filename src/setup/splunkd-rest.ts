@@ -69,6 +69,8 @@ function withQuery(url: string, query: Record<string, string>): string {
 export interface Entry {
   readonly name: string;
   readonly content: Record<string, unknown>;
+  /** The app the entry is stored in (`acl.app`); splunkd also lists other apps' shared entries. */
+  readonly app?: string | undefined;
 }
 
 export class SplunkdRest {
@@ -150,11 +152,17 @@ export class SplunkdRest {
     query: Record<string, string> = {},
   ): Promise<Entry[]> {
     const value = (await this.get(endpoint, namespace, { count: '0', ...query })) as {
-      entry?: { name?: unknown; content?: unknown }[];
+      entry?: { name?: unknown; content?: unknown; acl?: { app?: unknown } }[];
     } | null;
     return (value?.entry ?? []).flatMap((e) =>
       typeof e.name === 'string'
-        ? [{ name: e.name, content: (e.content ?? {}) as Record<string, unknown> }]
+        ? [
+            {
+              name: e.name,
+              content: (e.content ?? {}) as Record<string, unknown>,
+              app: typeof e.acl?.app === 'string' ? e.acl.app : undefined,
+            },
+          ]
         : [],
     );
   }

@@ -1,25 +1,18 @@
 /** Reads this app's secrets from storage/passwords. The token never lives anywhere else. */
 import { appId, secretRealm } from '../core/app-identity';
 import { AddonError } from '../core/errors';
+import { selectAppSecrets, type AppSecrets } from './app-secrets';
 import { nsPath, splunkdMessage, type SplunkdClient } from './splunkd-client';
-
-interface PasswordEntry {
-  readonly content?: {
-    readonly realm?: unknown;
-    readonly username?: unknown;
-    readonly clear_password?: unknown;
-  };
-}
 
 /**
  * All of the app's secrets in our realm, by username, from one listing. Matching realm and username
  * exactly avoids depending on how splunkd escapes ':' inside entity names (ours contain one, e.g.
- * account:acme).
+ * account:acme). Only entries stored in this app count (see app-secrets.ts).
  */
 export async function readSecrets(
   splunkd: SplunkdClient,
   app: string = appId,
-): Promise<ReadonlyMap<string, string>> {
+): Promise<AppSecrets> {
   const response = await splunkd.send('GET', `${nsPath(app, 'storage', 'passwords')}?count=0`);
   if (response.status === 403) {
     throw new AddonError(
@@ -33,13 +26,5 @@ export async function readSecrets(
       `storage/passwords read failed (${response.status}): ${splunkdMessage(response.body)}`,
     );
   }
-  const value = JSON.parse(response.body) as { entry?: PasswordEntry[] };
-  const secrets = new Map<string, string>();
-  for (const e of value.entry ?? []) {
-    const { realm, username, clear_password: secret } = e.content ?? {};
-    if (realm !== secretRealm || typeof username !== 'string' || typeof secret !== 'string')
-      continue;
-    secrets.set(username, secret);
-  }
-  return secrets;
+  return selectAppSecrets(JSON.parse(response.body), app, secretRealm);
 }

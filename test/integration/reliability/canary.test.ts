@@ -18,7 +18,11 @@ function needlesOf(token: string): string[] {
   const [, payload = '', signature = ''] = token.split('.');
   const slices = (part: string): string[] =>
     [0, Math.floor(part.length / 2) - 10, part.length - 20].map((at) => part.slice(at, at + 20));
-  return [token, payload, signature, ...slices(payload), ...slices(signature)].filter(
+  // Every 16 characters after the (generic) header: a token cut short anywhere still matches.
+  const start = token.indexOf('.') + 1;
+  const chunks: string[] = [];
+  for (let at = start; at + 16 <= token.length; at += 16) chunks.push(token.slice(at, at + 16));
+  return [token, payload, signature, ...slices(payload), ...slices(signature), ...chunks].filter(
     (n) => n.length >= 16,
   );
 }
@@ -179,6 +183,48 @@ describe('canary token', () => {
     printed.push(['revoked stdout', r.stdout], ['revoked stderr', r.stderr]);
     const v = await validate('canary', { account: 'canary' });
     expect(v.exitCode).toBe(1);
+  });
+
+  // Security review item 2: an endpoint or TLS-inspecting proxy that echoes the Authorization
+  // header in its error body (whole, or cut short by the message limits).
+  it.each<[string, FaultRule]>([
+    [
+      '401 echoing the header in JSON',
+      { kind: 'status', status: 401, body: 'echo-json', times: 20 },
+    ],
+    [
+      '500 echoing the header as text',
+      { kind: 'status', status: 500, body: 'echo-text', times: 1 },
+    ],
+    [
+      '500 echoing the header in JSON',
+      { kind: 'status', status: 500, body: 'echo-json', times: 1 },
+    ],
+    ['proxy 407 echoing the header', { kind: 'status', status: 407, body: 'echo-text', times: 20 }],
+  ])('an echoing endpoint: %s', async (_name, rule) => {
+    bed.sim.addEvents('auditevents', 5);
+    const fault = bed.sim.faults.inject(rule);
+    const r = await bed.run('canary', { account: 'canary', log_level: 'DEBUG' });
+    const checked = await validate('__check__canary', { account: 'canary', feeds: '' });
+    const refused = await validate('canary', { account: 'canary' });
+    bed.sim.faults.clear();
+    expectCleanStderr(r);
+    expect(fault.fired).toBeGreaterThan(0);
+    expect(r.stderr).toContain('[REDACTED]');
+    if (rule.kind === 'status' && rule.status !== 500) {
+      expect([checked.exitCode, refused.exitCode]).toEqual([1, 1]);
+      expect(refused.stdout).toContain('[REDACTED]');
+      const status = bed.kvDocs('onepassword_account_status');
+      expect(JSON.stringify(status)).toContain('[REDACTED]');
+      const health = bed.kvDocs('onepassword_health');
+      expect(JSON.stringify(health)).toContain('[REDACTED]');
+      for (const [collection, docs] of [
+        ['onepassword_account_status', status],
+        ['onepassword_health', health],
+      ] as const)
+        printed.push([`echo ${rule.status} KV ${collection}`, JSON.stringify(docs)]);
+    }
+    printed.push([`echo ${rule.kind} stdout`, r.stdout], [`echo ${rule.kind} stderr`, r.stderr]);
   });
 
   it('appears in nothing the runs printed', () => {

@@ -36,8 +36,12 @@ export type RequestFault =
       readonly status: number;
       /** Retry-After header value: seconds, or a raw string such as an HTTP-date. */
       readonly retryAfter?: number | string;
-      /** Body: JSON error (default), plain text, an HTML proxy page, or nothing. */
-      readonly body?: 'json' | 'text' | 'html' | 'empty';
+      /**
+       * Body: JSON error (default), plain text, an HTML proxy page, or nothing. The echo bodies
+       * repeat the request's Authorization header, as a debugging endpoint or a misconfigured
+       * proxy does: `echo-json` inside the error message, `echo-text` as plain text.
+       */
+      readonly body?: 'json' | 'text' | 'html' | 'empty' | 'echo-json' | 'echo-text';
       readonly errorShape?: 'legacy' | 'current';
     }
   /** Close the connection with a TCP reset instead of answering. */

@@ -376,6 +376,11 @@ export class SimulatorServer {
         } else if (bodyKind === 'html') {
           body = htmlBody(fault.status);
           headers['content-type'] = 'text/html';
+        } else if (bodyKind === 'echo-json' || bodyKind === 'echo-text') {
+          const echo = `${statusText(fault.status)}; request headers: authorization=${req.headers.authorization ?? ''}`;
+          body = bodyKind === 'echo-json' ? JSON.stringify({ Error: { Message: echo } }) : echo;
+          headers['content-type'] =
+            bodyKind === 'echo-json' ? jsonContentType : 'text/plain; charset=utf-8';
         }
         this.send(res, { status: fault.status, headers, body }, record);
         return;

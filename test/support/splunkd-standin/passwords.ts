@@ -8,7 +8,7 @@ import type { EaiItem, ServerIdentity } from './eai';
 import { renderEai } from './eai';
 import type { Reply, RequestContext } from './request';
 import { requireJson } from './request';
-import { SplunkdHttpError, alreadyExists, forbidden, notFoundId } from './responses';
+import { SplunkdHttpError, alreadyExists, forbidden, notFoundId, type Sharing } from './responses';
 import { SecretCipher } from './secret-cipher';
 import type { Owned } from './visibility';
 import { isVisible, placementFor } from './visibility';
@@ -17,6 +17,9 @@ const listCapabilities = ['list_storage_passwords', 'edit_storage_passwords', 'a
 const editCapabilities = ['edit_storage_passwords', 'admin_all_objects'];
 
 interface Credential extends Owned {
+  /** The ACL endpoint can re-share an entry (app ↔ global) or give it another owner. */
+  owner: string;
+  sharing: Sharing;
   readonly realm: string;
   readonly username: string;
   /** Encrypted at rest like splunkd; decrypted only to answer `clear_password`. */
@@ -50,6 +53,10 @@ export class PasswordStore {
   handle(ctx: RequestContext, rest: readonly string[]): Reply {
     requireJson(ctx);
     const [id, ...extra] = rest;
+    if (id !== undefined && extra.length === 1 && extra[0] === 'acl') {
+      if (ctx.method === 'POST') return this.setAcl(ctx, id);
+      throw new SplunkdHttpError(405, `Method ${ctx.method} not allowed`);
+    }
     if (extra.length > 0) throw new SplunkdHttpError(404, `Not Found`);
     if (id === undefined) {
       if (ctx.method === 'GET') return this.list(ctx);
@@ -161,6 +168,31 @@ export class PasswordStore {
     const credential = this.find(ctx, id);
     this.credentials.splice(this.credentials.indexOf(credential), 1);
     return this.render(ctx, this.visible(ctx), 200, true);
+  }
+
+  /**
+   * `POST …/storage/passwords/<id>/acl` with `sharing` and `owner` (REST API User Manual, "Access
+   * Control List"): `sharing=global` makes the entry visible in every app's namespace, which is how
+   * another app's entry shows up in this app's listing.
+   */
+  private setAcl(ctx: RequestContext, id: string): Reply {
+    this.requireCapability(ctx.user, editCapabilities, editCapabilities);
+    const credential = this.find(ctx, id);
+    const sharing = ctx.args.get('sharing');
+    const owner = ctx.args.get('owner');
+    if (sharing === null || owner === null) {
+      throw new SplunkdHttpError(
+        400,
+        `The following required arguments are missing: ${[sharing === null ? 'sharing' : '', owner === null ? 'owner' : ''].filter(Boolean).join(', ')}.`,
+      );
+    }
+    if (!['user', 'app', 'global'].includes(sharing)) {
+      throw new SplunkdHttpError(400, `Invalid sharing value: ${sharing}`);
+    }
+    credential.sharing = sharing as Sharing;
+    credential.owner = owner;
+    credential.updated = new Date();
+    return this.render(ctx, [credential], 200, false);
   }
 
   private visible(ctx: RequestContext): Credential[] {

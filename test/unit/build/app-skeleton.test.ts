@@ -120,6 +120,16 @@ describe('metadata/default.meta', () => {
       expect([stanza, confValue(conf, stanza, 'access')]).toEqual([stanza, adminOnly]);
     }
   });
+
+  it('lets the same roles read run health as read the inputs (health names accounts and inputs)', () => {
+    // Security review item 6: onepassword_health (account, input, host, last_error) was readable by
+    // every role while [inputs] hid the same account names from non-admins.
+    const conf = parseConf(text);
+    const readersOf = (stanza: string): string | undefined =>
+      /read : \[([^\]]*)\]/.exec(confValue(conf, stanza, 'access') ?? '')?.[1]?.trim();
+    expect(readersOf('inputs')).toBe('admin, sc_admin, sc_subadmin');
+    expect(readersOf('collections/onepassword_health')).toBe(readersOf('inputs'));
+  });
 });
 
 describe('app.manifest', () => {

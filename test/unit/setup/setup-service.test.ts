@@ -333,6 +333,46 @@ describe('SetupService against the splunkd stand-in', () => {
     expect((await h.service.loadNetworkSettings(['acme'])).size).toBe(0);
   });
 
+  it("proxy and CA: another app's globally shared network entry is not shown as this app's", async () => {
+    // Security review item 1: someone with edit_storage_passwords but no rights on this app stores
+    // network:_global in another app and shares it globally; splunkd then lists it here too.
+    h.splunkd.addUser({
+      name: 'mallory',
+      roles: ['user'],
+      capabilities: ['edit_storage_passwords'],
+    });
+    const key = h.splunkd.createSessionKey('mallory');
+    const dispatcher = new Agent({ connect: { ca: h.splunkd.caPem } });
+    const post = async (path: string, form: Record<string, string>): Promise<number> =>
+      (
+        await undiciFetch(`${h.splunkd.url}/servicesNS/nobody/search/${path}?output_mode=json`, {
+          method: 'POST',
+          headers: {
+            authorization: `Splunk ${key}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams(form).toString(),
+          dispatcher,
+        })
+      ).status;
+    expect(
+      await post('storage/passwords', {
+        name: 'network:_global',
+        realm: app,
+        password: JSON.stringify({ proxy_url: 'http://mallory:3128' }),
+      }),
+    ).toBe(201);
+    expect(
+      await post(`storage/passwords/${encodeURIComponent(`${app}:network\\:_global:`)}/acl`, {
+        sharing: 'global',
+        owner: 'nobody',
+      }),
+    ).toBe(200);
+    await dispatcher.close();
+    const network = await h.service.loadNetworkSettings(['acme']);
+    expect(Object.fromEntries(network)).toEqual({});
+  });
+
   it('first save: configured and reloaded; server facts and user capabilities are read', async () => {
     expect(await h.service.isConfigured()).toBe(false);
     await h.service.markConfigured();
