@@ -155,10 +155,8 @@ async function waitForBudget(c: Collection, logger: Logger): Promise<void> {
   for (let wait = c.budget.delayMs(); wait > 0; wait = c.budget.delayMs()) {
     logger.debug('waiting for the rate budget', { wait_ms: wait });
     if ((await waitWithin(wait, bounds)) === 'deadline') {
-      throw new AddonError(
-        'cancelled',
-        'the run reached its time budget waiting for the rate budget',
-      );
+      c.stop.stop('time budget');
+      throw new AddonError('cancelled', 'the run was stopped (time budget)');
     }
   }
   c.budget.record();
