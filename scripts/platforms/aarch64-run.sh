@@ -1,0 +1,22 @@
+#!/bin/sh
+# Runs one command inside the aarch64 userland (aarch64-root.sh) the way an aarch64 host would:
+#
+#   unshare --user --map-root-user --mount --propagation private \
+#     scripts/platforms/aarch64-run.sh <aarch64 root> <command> [args...]
+#
+# In the private user and mount namespace it mounts a binfmt_misc of its own (Linux 6.7+ gives
+# each user namespace its own), registers qemu-aarch64-static for aarch64 ELF files (F: opened
+# now, so the chroot needs no copy of it), binds /dev and /tmp (the tests' files live under
+# /tmp) and execs the command in the chroot. Every step execs, so the pid the caller signals is
+# the emulated process itself, and stdin, stdout, stderr and the exit code pass through.
+set -eu
+root=$1
+shift
+mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+printf '%s' ':ta-qemu-aarch64:M::\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/bin/qemu-aarch64-static:FP' \
+  >/proc/sys/fs/binfmt_misc/register
+mount --rbind /dev "$root/dev"
+mount --rbind /proc "$root/proc"
+mount --rbind /tmp "$root/tmp"
+cd "$root"
+exec chroot "$root" "$@"
