@@ -15,7 +15,22 @@ stamp=$root/.ta-wine-ready
 suite=${WINE_SUITE:-trixie}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
+# The Wine prefix (C: drive, registry) is created once by wineboot; it takes most of a minute.
+init_prefix() {
+  [ -f "$root/.ta-wine-prefix-ready" ] && return 0
+  echo "INFO creating the Wine prefix in $root/root/.wine"
+  unshare --mount --propagation private -- sh -euc '
+    r=$1
+    mount --rbind /proc "$r/proc"
+    mount --rbind /dev "$r/dev"
+    chroot "$r" env -i HOME=/root WINEPREFIX=/root/.wine WINEDEBUG=-all PATH=/usr/lib/wine:/usr/bin:/bin \
+      sh -c "wine64 wineboot --init && wineserver64 -w"
+  ' sh "$root" >"$cache/wine-prefix.log" 2>&1 || { tail -n 20 "$cache/wine-prefix.log" >&2; exit 1; }
+  touch "$root/.ta-wine-prefix-ready"
+}
+
 if [ -f "$stamp" ]; then
+  init_prefix
   echo "INFO wine root ready: $root ($(cat "$stamp"))"
   exit 0
 fi
@@ -44,4 +59,5 @@ wine_version=$(chroot "$root.partial" sh -c 'dpkg-query -W -f "\${Version}" wine
 rm -rf "$root"
 mv "$root.partial" "$root"
 echo "$suite wine64 $wine_version" >"$stamp"
+init_prefix
 echo "INFO wine root ready: $root ($suite wine64 $wine_version)"

@@ -8,13 +8,7 @@ import { appId, schemeName } from '../../src/core/app-identity';
 import { assembleApp, linkTree, normaliseTree } from './assemble';
 import { bundleInput, bundleTools, inputBundlePath } from './bundle';
 import { BuildError } from './errors';
-import {
-  runtimeDir,
-  runtimesOf,
-  selectPackages,
-  splFileName,
-  type PackageId,
-} from './platforms';
+import { runtimeDir, runtimesOf, selectPackages, splFileName, type PackageId } from './platforms';
 import { placeRuntime, locatePackage, type RuntimeSourceOptions } from './runtime';
 import { readRuntimePin } from './runtime-pin';
 import { assertSpecMatches } from './spec-check';
