@@ -32,7 +32,7 @@
       process.stderr.write(
         'INFO the launcher (pid ' + parent + ') was terminated; stopping the input\n',
       );
-    } catch (ignored) {
+    } catch {
       // splunkd may have closed stderr already; stopping matters more than the line.
     }
     if (process.listenerCount('SIGTERM') === 0) process.exit(1);
