@@ -12,11 +12,11 @@
 set -eu
 root=$1
 shift
-mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+/usr/bin/mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
 printf '%s' ':ta-qemu-aarch64:M::\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/bin/qemu-aarch64-static:FP' \
   >/proc/sys/fs/binfmt_misc/register
-mount --rbind /dev "$root/dev"
-mount --rbind /proc "$root/proc"
-mount --rbind /tmp "$root/tmp"
+/usr/bin/mount --rbind /dev "$root/dev"
+/usr/bin/mount --rbind /proc "$root/proc"
+/usr/bin/mount --rbind /tmp "$root/tmp"
 cd "$root"
-exec chroot "$root" "$@"
+exec /usr/sbin/chroot "$root" "$@"

@@ -12,6 +12,9 @@
 # its exit code is returned. TA_WINE_KILL_AFTER_EVENTS=<n> ends every Windows process of the run
 # (wineserver -k: node.exe is terminated like TerminateProcess) once stdout holds n events.
 set -eu
+# The caller's PATH may hold only the launcher's tools; this script names its own (the Windows
+# side gets a fresh environment anyway).
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
 root=$1
 home=$2
 shift 2

@@ -14,7 +14,12 @@ import { join } from 'node:path';
 import { feedIds, feeds, type FeedId } from '../../src/core/feeds';
 import { readJournal } from '../../src/delivery/page-journal';
 import type { FeedCounts } from '../../test/support/events-api-sim';
-import { startTestbed, type RunResult, type Testbed } from '../../test/support/harness';
+import {
+  startTestbed,
+  type HostPlatform,
+  type RunResult,
+  type Testbed,
+} from '../../test/support/harness';
 
 export interface CampaignAccount {
   readonly name: string;
@@ -34,6 +39,8 @@ export interface CampaignOptions {
   readonly maxRunSeconds?: number;
   /** Receives a progress line every few runs. */
   readonly progress?: (line: string) => void;
+  /** Whose package to kill (default linux-x86_64; linux-aarch64 runs under qemu-user). */
+  readonly platform?: HostPlatform;
 }
 
 /** What one SIGKILL left behind, for explaining a duplicate. */
@@ -160,6 +167,7 @@ export async function runKillCampaign(options: CampaignOptions): Promise<Campaig
   const first = options.accounts[0];
   if (!first) throw new Error('a campaign needs at least one account');
   const bed: Testbed = await startTestbed({
+    ...(options.platform ? { platform: options.platform } : {}),
     simulator: {
       seed: `kill-campaign-${options.seed}`,
       counts: first.counts,

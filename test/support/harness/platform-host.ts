@@ -47,7 +47,7 @@ function aarch64Host(): PlatformHost {
   return {
     platform: 'linux-aarch64',
     command: (launcher, args) => ({
-      file: 'unshare',
+      file: '/usr/bin/unshare',
       args: [
         '--user',
         '--map-root-user',
