@@ -28,6 +28,9 @@ unshare --mount --propagation private -- sh -eu -c '
   mount --rbind /proc "$root/proc"
   mount --rbind /dev "$root/dev"
   mount --rbind /tmp "$root/tmp"
+  # Name resolution as on the host: the test servers answer as localhost.
+  [ -e "$root/etc/hosts" ] || : >"$root/etc/hosts"
+  mount --bind /etc/hosts "$root/etc/hosts"
   target="$root/root/.wine/drive_c/Program Files/Splunk Test"
   mkdir -p "$target"
   mount --bind "$home" "$target"

@@ -8,7 +8,7 @@
  * runs use files and stdout is read when the process has ended), SIGTERM-style stops and
  * kills timed to one event (both need a live stream).
  */
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { feedIds } from '../../../src/core/feeds';
 import {
@@ -102,13 +102,23 @@ describeOnPlatform(platform)('windows-x86_64 package under Wine', () => {
   });
 
   it('ends node.exe when splunkd terminates cmd.exe', async () => {
+    // A backlog that lasts, so cmd.exe is terminated while node.exe is mid-run.
+    for (const feed of feedIds) bed.sim.addEvents(feed, 3000);
     const driver = join(bed.splunkHome, 'terminate-launcher.js');
     copyFileSync(join(__dirname, 'windows', 'terminate-launcher.js'), driver);
+    writeFileSync(
+      join(bed.splunkHome, 'input.xml'),
+      bed.inputXml('win', { account: 'win', limit: '50' }),
+    );
     const node = `${windowsSplunkHome}\\etc\\apps\\TA-1password-events\\bin\\runtime\\windows-x86_64\\node.exe`;
     const r = await runPackaged({
       launcher: node,
       host: bed.host,
-      args: [`${windowsSplunkHome}\\terminate-launcher.js`, bed.launcher],
+      args: [
+        `${windowsSplunkHome}\\terminate-launcher.js`,
+        bed.launcher,
+        `${windowsSplunkHome}\\input.xml`,
+      ],
       env: bed.env,
       timeoutMs: 120_000,
     });
@@ -122,9 +132,11 @@ describeOnPlatform(platform)('windows-x86_64 package under Wine', () => {
     expect(result.inputStarted).toBe(true);
     expect(result.nodeEnded).toBe(true);
     expect(result.survivors).toEqual([]);
+    // The watch saw cmd.exe go and stopped the input through its SIGTERM path.
     expect(result.stderr).toMatch(
       /^INFO the launcher \(pid \d+\) was terminated; stopping the input\r?$/m,
     );
+    expect(result.stderr).toMatch(/^INFO received SIGTERM; finishing the event in flight/m);
   });
 });
 
@@ -138,7 +150,6 @@ describeOnPlatform(platform)('universal package on Windows', () => {
       const scheme = await runPackaged({ launcher, host, args: ['--scheme'], env });
       expect(scheme.exitCode).toBe(0);
       expect(scheme.stdout).toContain('<scheme>');
-      const { renameSync } = await import('node:fs');
       const runtime = join(universal.appDir, 'bin', 'runtime', platform);
       renameSync(runtime, `${runtime}.away`);
       const missing = await runPackaged({ launcher, host, args: ['--scheme'], env });
