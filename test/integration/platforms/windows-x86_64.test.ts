@@ -154,7 +154,7 @@ describeOnPlatform(platform)('universal package on Windows', () => {
       expect(scheme.exitCode).toBe(0);
       expect(scheme.stdout).toContain('<scheme>');
       const runtime = join(universal.appDir, 'bin', 'runtime', platform);
-      renameSync(runtime, `${runtime}.away`);
+      renameSync(runtime, join(universal.appDir, '..', platform));
       const missing = await runPackaged({ launcher, host, args: ['--scheme'], env });
       expect(missing.exitCode).toBe(1);
       expect(missing.stderrLines.map((l) => l.trimEnd())).toEqual([
