@@ -103,7 +103,7 @@ describeOnPlatform(platform)('linux-aarch64 package under qemu-user', () => {
       targetKills: 10,
       slowReaderFraction: 0.25,
       // qemu-user: node starts in seconds and runs at about a tenth of native speed.
-      startupMs: 4000,
+      startupMs: 6000,
       eventsPerMs: 0.15,
     });
     const { duplicates, anomalies, ...figures } = report;
