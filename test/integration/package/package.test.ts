@@ -165,11 +165,14 @@ describe('the universal package (mixed fleets)', () => {
     const runtime = names('universal').filter((name) => name.startsWith(`${appId}/bin/runtime/`));
     expect(runtime).toEqual([
       `${appId}/bin/runtime/`,
-      ...platformsUnderTest.flatMap(({ id, executable }) => [
-        `${appId}/bin/runtime/${id}/`,
-        `${appId}/bin/runtime/${id}/LICENSE`,
-        `${appId}/bin/runtime/${id}/${executable}`,
-      ]),
+      // Archive order: sorted by name.
+      ...[...platformsUnderTest]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .flatMap(({ id, executable }) => [
+          `${appId}/bin/runtime/${id}/`,
+          `${appId}/bin/runtime/${id}/LICENSE`,
+          `${appId}/bin/runtime/${id}/${executable}`,
+        ]),
     ]);
     for (const { id, executable } of platformsUnderTest) {
       const entry = listing('universal').find(
