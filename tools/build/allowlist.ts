@@ -24,6 +24,8 @@ export const appEntries: readonly AppEntry[] = [
   { path: 'lookups', required: false },
   { path: 'bin/onepassword_events', required: true },
   { path: 'bin/onepassword_events.cmd', required: true },
+  // Preloaded by the .cmd launcher: stops node.exe when splunkd terminates cmd.exe.
+  { path: 'bin/launcher', required: true },
 ];
 
 /**

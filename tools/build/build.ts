@@ -8,7 +8,7 @@ import { appId, schemeName } from '../../src/core/app-identity';
 import { assembleApp, linkTree, normaliseTree } from './assemble';
 import { bundleInput, bundleTools, inputBundlePath } from './bundle';
 import { BuildError } from './errors';
-import { runtimeDir, selectPlatforms, splFileName, type PlatformId } from './platforms';
+import { runtimeDir, runtimesOf, selectPackages, splFileName, type PackageId } from './platforms';
 import { placeRuntime, locatePackage, type RuntimeSourceOptions } from './runtime';
 import { readRuntimePin } from './runtime-pin';
 import { assertSpecMatches } from './spec-check';
@@ -28,7 +28,8 @@ export interface BuildOptions {
 }
 
 export interface BuiltPackage {
-  readonly platform: PlatformId;
+  /** A platform id, or `universal` for the package carrying every runtime. */
+  readonly platform: PackageId;
   readonly file: string;
   readonly bytes: number;
 }
@@ -106,7 +107,7 @@ function megabytes(bytes: number): string {
  */
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const { root, log } = options;
-  const selected = selectPlatforms(options.platforms);
+  const selected = selectPackages(options.platforms);
   const version = checkVersions({
     packageJson: await readText(root, 'package.json'),
     packageLock: await readText(root, 'package-lock.json'),
@@ -127,7 +128,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     offline: options.offline,
     log,
   };
-  for (const platform of selected) {
+  for (const platform of runtimesOf(selected)) {
     await locatePackage(pin.packages[platform.id], runtimeOptions);
   }
   assertSpecMatches(await readText(root, 'README/inputs.conf.spec'), schemeName, inputParams);
@@ -164,7 +165,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const pending = await mkdtemp(path.join(options.outDir, '.pending-'));
   try {
     const planned: Array<{
-      platform: PlatformId;
+      platform: PackageId;
       platformRoot: string;
       temporary: string;
       file: string;
@@ -174,12 +175,14 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       const platformApp = path.join(platformRoot, appId);
       await rm(platformRoot, { recursive: true, force: true });
       await linkTree(stageDir, platformApp);
-      await placeRuntime(
-        platform,
-        pin,
-        path.join(platformApp, runtimeDir(platform.id)),
-        runtimeOptions,
-      );
+      for (const runtime of platform.runtimes) {
+        await placeRuntime(
+          runtime,
+          pin,
+          path.join(platformApp, runtimeDir(runtime.id)),
+          runtimeOptions,
+        );
+      }
       await normaliseTree(platformApp);
       const name = splFileName(appId, version, platform.id);
       planned.push({

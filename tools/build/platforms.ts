@@ -1,7 +1,8 @@
 import { BuildError } from './errors';
 
 /**
- * The platform table: one .spl per row, each carrying exactly one Node runtime. The launchers
+ * The platform table: one .spl per row, each carrying exactly one Node runtime (plus the universal
+ * .spl carrying all of them, below). The launchers
  * (bin/onepassword_events, bin/onepassword_events.cmd) map the host to the same ids, so a row
  * added here must be added there too.
  */
@@ -58,25 +59,59 @@ export function isPlatformId(value: string): value is PlatformId {
 }
 
 /**
- * Turns `--platform` values (repeatable, comma-separated) into platform rows in table order,
- * without duplicates. No value means every platform.
+ * The package for mixed fleets: one .spl carrying every platform's runtime, for a deployment
+ * server that pushes one app to Linux and Windows forwarders alike. The launchers pick the runtime
+ * for the host, exactly as in a single-platform package.
  */
-export function selectPlatforms(requested: readonly string[]): PlatformSpec[] {
+export const universalPackageId = 'universal';
+
+/** What `--platform` accepts: one package per platform, plus the universal one. */
+export const packageIds = [...platformIds, universalPackageId] as const;
+export type PackageId = (typeof packageIds)[number];
+
+/** One .spl to write: its name suffix and the runtimes it carries (in platform table order). */
+export interface PackageSpec {
+  readonly id: PackageId;
+  readonly runtimes: readonly PlatformSpec[];
+}
+
+export function packageSpec(id: PackageId): PackageSpec {
+  return {
+    id,
+    runtimes: id === universalPackageId ? platformIds.map((p) => platforms[p]) : [platforms[id]],
+  };
+}
+
+function isPackageId(value: string): value is PackageId {
+  return (packageIds as readonly string[]).includes(value);
+}
+
+/**
+ * Turns `--platform` values (repeatable, comma-separated) into the packages to build, in
+ * table order, without duplicates. No value means every package, the universal one included.
+ */
+export function selectPackages(requested: readonly string[]): PackageSpec[] {
   const names = requested
     .flatMap((value) => value.split(','))
     .map((value) => value.trim())
     .filter((value) => value !== '');
-  if (names.length === 0) return platformIds.map((id) => platforms[id]);
-  const unknown = names.filter((name) => !isPlatformId(name));
+  if (names.length === 0) return packageIds.map(packageSpec);
+  const unknown = names.filter((name) => !isPackageId(name));
   if (unknown.length > 0) {
     throw new BuildError(
-      `unknown platform ${unknown.map((name) => `'${name}'`).join(', ')}; expected one of ${platformIds.join(', ')}`,
+      `unknown platform ${unknown.map((name) => `'${name}'`).join(', ')}; expected one of ${packageIds.join(', ')}`,
     );
   }
-  return platformIds.filter((id) => names.includes(id)).map((id) => platforms[id]);
+  return packageIds.filter((id) => names.includes(id)).map(packageSpec);
 }
 
-/** Name of the package file for one platform, e.g. TA-1password-events-1.0.0-linux-x86_64.spl. */
-export function splFileName(appId: string, version: string, id: PlatformId): string {
+/** The runtimes the selected packages need, each once, in platform table order. */
+export function runtimesOf(packages: readonly PackageSpec[]): PlatformSpec[] {
+  const ids = new Set(packages.flatMap((p) => p.runtimes.map((r) => r.id)));
+  return platformIds.filter((id) => ids.has(id)).map((id) => platforms[id]);
+}
+
+/** Name of a package file, e.g. TA-1password-events-1.0.0-linux-x86_64.spl or …-universal.spl. */
+export function splFileName(appId: string, version: string, id: PackageId): string {
   return `${appId}-${version}-${id}.spl`;
 }

@@ -47,7 +47,7 @@ function expectCleanFailure(result: RunResult, outDir: string, message: string |
 }
 
 describe('a good fake project', () => {
-  it('builds one package per platform, each with its own runtime and the LICENSE', async () => {
+  it('builds one package per platform, each with its own runtime and the LICENSE, and the universal one', async () => {
     const fake = project();
     const result = await runBuild(fake.args);
     expect(result.stderr).toBe('');
@@ -55,7 +55,19 @@ describe('a good fake project', () => {
     expect(distContents(fake.outDir).sort()).toEqual([
       'TA-1password-events-1.0.0-linux-aarch64.spl',
       'TA-1password-events-1.0.0-linux-x86_64.spl',
+      'TA-1password-events-1.0.0-universal.spl',
       'TA-1password-events-1.0.0-windows-x86_64.spl',
+    ]);
+    const universal = listSpl(path.join(fake.outDir, 'TA-1password-events-1.0.0-universal.spl'))
+      .filter((entry) => entry.name.includes('/bin/runtime/') && !entry.name.endsWith('/'))
+      .map((entry) => [entry.mode, entry.name]);
+    expect(universal).toEqual([
+      ['-rw-r--r--', 'TA-1password-events/bin/runtime/linux-aarch64/LICENSE'],
+      ['-rwxr-xr-x', 'TA-1password-events/bin/runtime/linux-aarch64/node'],
+      ['-rw-r--r--', 'TA-1password-events/bin/runtime/linux-x86_64/LICENSE'],
+      ['-rwxr-xr-x', 'TA-1password-events/bin/runtime/linux-x86_64/node'],
+      ['-rw-r--r--', 'TA-1password-events/bin/runtime/windows-x86_64/LICENSE'],
+      ['-rwxr-xr-x', 'TA-1password-events/bin/runtime/windows-x86_64/node.exe'],
     ]);
     const windows = listSpl(path.join(fake.outDir, 'TA-1password-events-1.0.0-windows-x86_64.spl'));
     const runtimeFiles = windows.filter(
@@ -119,7 +131,7 @@ describe('bad input', () => {
     expectCleanFailure(
       await runBuild([...fake.args, '--platform', 'linux-x86_64,solaris-sparc']),
       fake.outDir,
-      "ERROR build: unknown platform 'solaris-sparc'; expected one of linux-x86_64, linux-aarch64, windows-x86_64",
+      "ERROR build: unknown platform 'solaris-sparc'; expected one of linux-x86_64, linux-aarch64, windows-x86_64, universal",
     );
   });
 

@@ -58,6 +58,7 @@ beforeAll(async () => {
   const result = await runBuild(['--out-dir', outDir, '--build-dir', path.join(workRoot, 'build')]);
   if (result.code !== 0) throw new Error(`build failed (${result.code}): ${result.stderr}`);
   for (const platform of platformsUnderTest) listings.set(platform.id, listSpl(splOf(platform.id)));
+  listings.set('universal', listSpl(splOf('universal')));
 });
 
 afterAll(() => rmSync(workRoot, { recursive: true, force: true }));
@@ -152,6 +153,53 @@ describe.each(platformsUnderTest)('the $id package', ({ id, executable }) => {
       `${appId}/bin/runtime/${id}/LICENSE`,
       `${appId}/bin/runtime/${id}/${executable}`,
     ]);
+  });
+});
+
+describe('the universal package (mixed fleets)', () => {
+  const names = (id: string) => listing(id).map((entry) => entry.name);
+  const withoutRuntimes = (id: string) =>
+    listing(id).filter((entry) => !entry.name.startsWith(`${appId}/bin/runtime/`));
+
+  it('carries the runtime of every platform, each with its LICENSE, at 755', () => {
+    const runtime = names('universal').filter((name) => name.startsWith(`${appId}/bin/runtime/`));
+    expect(runtime).toEqual([
+      `${appId}/bin/runtime/`,
+      // Archive order: sorted by name.
+      ...[...platformsUnderTest]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .flatMap(({ id, executable }) => [
+          `${appId}/bin/runtime/${id}/`,
+          `${appId}/bin/runtime/${id}/LICENSE`,
+          `${appId}/bin/runtime/${id}/${executable}`,
+        ]),
+    ]);
+    for (const { id, executable } of platformsUnderTest) {
+      const entry = listing('universal').find(
+        (e) => e.name === `${appId}/bin/runtime/${id}/${executable}`,
+      );
+      const own = listing(id).find((e) => e.name === entry?.name);
+      expect(entry?.mode).toBe('-rwxr-xr-x');
+      expect(entry?.size).toBe(own?.size);
+    }
+  });
+
+  it('is otherwise the same app as each platform package, file for file', () => {
+    for (const { id } of platformsUnderTest) {
+      expect(withoutRuntimes('universal')).toEqual(withoutRuntimes(id));
+    }
+  });
+
+  it('runs here (linux-x86_64) with its linux-x86_64 runtime', () => {
+    const home = path.join(workRoot, 'universal-home');
+    const app = installInto('universal', home);
+    const result = spawnSync(path.join(app, 'bin', 'onepassword_events'), ['--scheme'], {
+      encoding: 'utf8',
+      env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('<scheme>');
+    expect(result.stderr).toBe('');
   });
 });
 

@@ -185,6 +185,7 @@ export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): 
     'README.md',
     'bin/onepassword_events',
     'bin/onepassword_events.cmd',
+    'bin/launcher',
   ]) {
     cpSync(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
   }

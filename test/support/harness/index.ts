@@ -3,3 +3,11 @@ export { fileLines, finishRun, levels, runPackaged, StreamReader, uuidsOf } from
 export type { Level, RunOptions, RunResult, StreamedEvent } from './run-packaged';
 export { ensurePackage, packageVersion, pathWithoutNode, repoRoot, startTestbed } from './testbed';
 export type { AccountSpec, Member, Testbed, TestbedOptions } from './testbed';
+export {
+  describeOnPlatform,
+  platformCache,
+  platformHost,
+  platformUnavailable,
+  windowsSplunkHome,
+} from './platform-host';
+export type { HostPlatform, PlatformHost } from './platform-host';

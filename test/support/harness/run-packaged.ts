@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { SaxesParser } from 'saxes';
+import type { PlatformHost } from './platform-host';
 
 export interface StreamedEvent {
   readonly stanza: string;
@@ -40,6 +41,8 @@ export interface RunResult {
 
 export interface RunOptions {
   readonly launcher: string;
+  /** Runs the launcher under an emulator (aarch64, Windows); default: directly. */
+  readonly host?: PlatformHost;
   readonly args?: readonly string[];
   readonly stdin?: string | Buffer;
   readonly env: NodeJS.ProcessEnv;
@@ -165,7 +168,11 @@ export function fileLines(stderr: string): {
 
 export function runPackaged(options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.launcher, [...(options.args ?? [])], {
+    const command = options.host?.command(options.launcher, options.args ?? []) ?? {
+      file: options.launcher,
+      args: [...(options.args ?? [])],
+    };
+    const child = spawn(command.file, command.args, {
       env: options.env,
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * A whole test stand: the built linux x86_64 .spl extracted into a temporary $SPLUNK_HOME, the
+ * A whole test stand: a built .spl (linux x86_64 unless another platform is asked for) extracted into a temporary $SPLUNK_HOME, the
  * splunkd stand-in (KV store, storage/passwords, confs, external validation running the packaged
  * launcher) and the Events API simulator over HTTPS with its own CA.
  */
@@ -34,6 +34,7 @@ import {
   type Splunkd,
   type SplunkdOptions,
 } from '../splunkd-standin';
+import { platformHost, type HostPlatform, type PlatformHost } from './platform-host';
 import { runPackaged, type RunOptions, type RunResult } from './run-packaged';
 
 /** The repo root, found upwards from here (this file also runs bundled into build/tools/). */
@@ -59,11 +60,11 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** The linux x86_64 package, rebuilt when missing or older than src/ (npm test builds it first). */
-export function ensurePackage(): string {
-  const spl = join(repoRoot, 'dist', `${appId}-${packageVersion()}-linux-x86_64.spl`);
+/** A package (default linux x86_64), rebuilt when missing or older than src/ (npm test builds it first). */
+export function ensurePackage(platform: HostPlatform | 'universal' = 'linux-x86_64'): string {
+  const spl = join(repoRoot, 'dist', `${appId}-${packageVersion()}-${platform}.spl`);
   if (!existsSync(spl) || statSync(spl).mtimeMs < newestMtime(join(repoRoot, 'src'))) {
-    execFileSync(process.execPath, [join(repoRoot, 'build.mjs'), '--platform', 'linux-x86_64'], {
+    execFileSync(process.execPath, [join(repoRoot, 'build.mjs'), '--platform', platform], {
       cwd: repoRoot,
       stdio: 'inherit',
     });
@@ -100,6 +101,8 @@ export interface Testbed {
   readonly splunkHome: string;
   readonly appDir: string;
   readonly launcher: string;
+  /** How the launcher runs (natively, or under qemu-user or Wine). */
+  readonly host: PlatformHost;
   readonly checkpointDir: string;
   readonly sim: Simulator;
   readonly splunkd: Splunkd;
@@ -143,19 +146,23 @@ export interface Member {
 }
 
 export interface TestbedOptions {
+  /** Whose package to run (default linux-x86_64; the others run under an emulator). */
+  readonly platform?: HostPlatform;
   readonly simulator?: SimulatorOptions;
   readonly splunkd?: Partial<SplunkdOptions>;
 }
 
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
-  const spl = ensurePackage();
+  const spl = ensurePackage(options.platform);
   const dir = mkdtempSync(join(tmpdir(), 'op-testbed-'));
   const splunkHome = join(dir, 'splunk');
   const appsDir = join(splunkHome, 'etc', 'apps');
   mkdirSync(appsDir, { recursive: true });
   execFileSync('tar', ['-xzf', spl, '-C', appsDir]);
   const appDir = join(appsDir, appId);
-  const launcher = join(appDir, 'bin', schemeName);
+  const host = platformHost(options.platform ?? 'linux-x86_64', splunkHome);
+  const launcher = host.launcher(appDir);
+  const validator = host.command(launcher, []);
   const checkpointDir = join(splunkHome, 'var', 'lib', 'splunk', 'modinputs', schemeName);
   mkdirSync(checkpointDir, { recursive: true });
   const env: Record<string, string> = {
@@ -168,7 +175,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const splunkd = await startSplunkd({
     collections: [checkpointCollection, healthCollection, accountStatusCollection],
     checkpointDir,
-    validateWith: { command: launcher, env },
+    validateWith: { command: validator.file, args: validator.args, env },
     ...options.splunkd,
   });
   await splunkd.writeSplunkHome(splunkHome);
@@ -196,7 +203,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       serverHost: member?.serverHost ?? 'testbed-host',
       serverUri: splunkd.url,
       sessionKey: sessionKey ?? splunkd.systemSessionKey,
-      checkpointDir: member?.checkpointDir ?? checkpointDir,
+      checkpointDir: host.path(member?.checkpointDir ?? checkpointDir),
       stanzas: [
         {
           name: `${schemeName}://${name}`,
@@ -211,6 +218,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     splunkHome,
     appDir,
     launcher,
+    host,
     checkpointDir,
     sim,
     splunkd,
@@ -229,7 +237,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       if (created.status !== 201)
         throw new Error(`storing the account secret failed: ${created.status} ${created.body}`);
       const network = {
-        ...(spec.trustSimulatorCa === false ? {} : { ca_bundle_path: sim.caPath }),
+        ...(spec.trustSimulatorCa === false ? {} : { ca_bundle_path: host.path(sim.caPath) }),
         ...spec.network,
       };
       if (Object.keys(network).length > 0) {
@@ -253,6 +261,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     run(name, params, runOptions = {}) {
       return runPackaged({
         launcher,
+        host,
         env,
         stdin: inputXml(name, params),
         cwd: splunkHome,
@@ -262,6 +271,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     validate(item, params) {
       return runPackaged({
         launcher,
+        host,
         args: ['--validate-arguments'],
         env,
         cwd: splunkHome,
@@ -269,7 +279,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
           serverHost: 'testbed-host',
           serverUri: splunkd.url,
           sessionKey: splunkd.systemSessionKey,
-          checkpointDir,
+          checkpointDir: host.path(checkpointDir),
           itemName: item,
           params,
         }),
@@ -282,7 +292,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
         serverHost: member,
         checkpointDir: memberDir,
       });
-      return runPackaged({ launcher, env, stdin, cwd: splunkHome, ...runOptions });
+      return runPackaged({ launcher, host, env, stdin, cwd: splunkHome, ...runOptions });
     },
     kvDocs(collection) {
       return splunkd.kv.documents(collection, appId) as Record<string, unknown>[];

@@ -52,6 +52,9 @@ describe('bin/onepassword_events (POSIX sh)', () => {
 });
 
 describe('bin/onepassword_events.cmd (Windows)', () => {
+  const runNode =
+    '"%NODE%" --max-semi-space-size=4 -r "%BIN_DIR%launcher\\parent-watch.js" "%BIN_DIR%app\\onepassword_events.js" %*';
+
   it('is ASCII with CRLF line ends throughout (cmd.exe mis-parses labels in LF files)', () => {
     expect([...windowsBytes].every((byte) => byte < 0x80)).toBe(true);
     expect(windows.endsWith('\r\n')).toBe(true);
@@ -67,15 +70,21 @@ describe('bin/onepassword_events.cmd (Windows)', () => {
   it('runs the bundled node.exe on the bundled script with all arguments and returns its exit code', () => {
     const lines = code(windows, /^rem( |$)/i);
     expect(lines).toContain('set "NODE=%BIN_DIR%runtime\\%PLATFORM%\\node.exe"');
-    expect(lines).toContain(
-      '"%NODE%" --max-semi-space-size=4 "%BIN_DIR%app\\onepassword_events.js" %*',
+    expect(lines).toContain(runNode);
+    expect(lines[lines.indexOf(runNode) + 1]).toBe('exit /b %ERRORLEVEL%');
+  });
+
+  it('preloads the parent watch, so node.exe stops when splunkd terminates cmd.exe', () => {
+    expect(runNode).toContain('-r "%BIN_DIR%launcher\\parent-watch.js"');
+    expect(code(windows, /^rem( |$)/i)).toContain(
+      'if not exist "%BIN_DIR%launcher\\parent-watch.js" goto no_script',
     );
-    expect(
-      lines[
-        lines.indexOf('"%NODE%" --max-semi-space-size=4 "%BIN_DIR%app\\onepassword_events.js" %*') +
-          1
-      ],
-    ).toBe('exit /b %ERRORLEVEL%');
+  });
+
+  it('reads the version for FATAL lines from app.conf itself, not through findstr (Wine differs)', () => {
+    const lines = code(windows, /^rem( |$)/i).join('\n');
+    expect(lines).not.toMatch(/findstr/i);
+    expect(lines).toContain('("%BIN_DIR%..\\default\\app.conf") do if /i "%%a"=="version"');
   });
 
   it('never looks for another node and prints FATAL lines to stderr', () => {

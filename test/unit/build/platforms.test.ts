@@ -5,7 +5,9 @@ import {
   platformIds,
   platforms,
   runtimeDir,
-  selectPlatforms,
+  selectPackages,
+  packageIds,
+  runtimesOf,
   splFileName,
 } from '../../../tools/build/platforms';
 
@@ -61,26 +63,50 @@ describe('platform table', () => {
   });
 });
 
-describe('selectPlatforms', () => {
-  it('selects every platform when none is asked for', () => {
-    expect(selectPlatforms([]).map((p) => p.id)).toEqual([...platformIds]);
+describe('selectPackages', () => {
+  it('selects every platform and the universal package when none is asked for', () => {
+    expect(selectPackages([]).map((p) => p.id)).toEqual([...platformIds, 'universal']);
+    expect(packageIds).toEqual([...platformIds, 'universal']);
+  });
+
+  it('gives each platform package its own runtime only', () => {
+    for (const spec of selectPackages(platformIds)) {
+      expect(spec.runtimes.map((r) => r.id)).toEqual([spec.id]);
+    }
+  });
+
+  it('gives the universal package every runtime, in table order', () => {
+    const [universal] = selectPackages(['universal']);
+    expect(universal?.runtimes.map((r) => r.id)).toEqual([...platformIds]);
+  });
+
+  it('needs each runtime once however many packages carry it', () => {
+    const selected = selectPackages(['universal', 'linux-aarch64']);
+    expect(runtimesOf(selected).map((r) => r.id)).toEqual([...platformIds]);
+    expect(runtimesOf(selectPackages(['windows-x86_64'])).map((r) => r.id)).toEqual([
+      'windows-x86_64',
+    ]);
   });
 
   it('accepts repeated and comma-separated values, in table order, without duplicates', () => {
     expect(
-      selectPlatforms(['windows-x86_64,linux-x86_64', 'linux-x86_64', ' ']).map((p) => p.id),
+      selectPackages(['windows-x86_64,linux-x86_64', 'linux-x86_64', ' ']).map((p) => p.id),
     ).toEqual(['linux-x86_64', 'windows-x86_64']);
+    expect(selectPackages(['universal,linux-x86_64']).map((p) => p.id)).toEqual([
+      'linux-x86_64',
+      'universal',
+    ]);
   });
 
   it('rejects an unknown platform with a message listing the valid ones', () => {
-    expect(() => selectPlatforms(['linux-x86_64', 'darwin-arm64'])).toThrow(BuildError);
-    expect(() => selectPlatforms(['darwin-arm64'])).toThrow(
-      "unknown platform 'darwin-arm64'; expected one of linux-x86_64, linux-aarch64, windows-x86_64",
+    expect(() => selectPackages(['linux-x86_64', 'darwin-arm64'])).toThrow(BuildError);
+    expect(() => selectPackages(['darwin-arm64'])).toThrow(
+      "unknown platform 'darwin-arm64'; expected one of linux-x86_64, linux-aarch64, windows-x86_64, universal",
     );
   });
 
   it('rejects near misses such as the npm package names', () => {
-    expect(() => selectPlatforms(['linux-x64'])).toThrow(/unknown platform 'linux-x64'/);
+    expect(() => selectPackages(['linux-x64'])).toThrow(/unknown platform 'linux-x64'/);
   });
 });
 
@@ -88,6 +114,12 @@ describe('names and folders', () => {
   it('names packages <app>-<version>-<platform>.spl', () => {
     expect(splFileName('TA-1password-events', '1.2.3', 'linux-aarch64')).toBe(
       'TA-1password-events-1.2.3-linux-aarch64.spl',
+    );
+  });
+
+  it('names the package for mixed fleets <app>-<version>-universal.spl', () => {
+    expect(splFileName('TA-1password-events', '1.2.3', 'universal')).toBe(
+      'TA-1password-events-1.2.3-universal.spl',
     );
   });
 
