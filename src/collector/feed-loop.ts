@@ -84,8 +84,9 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
     }
     return result(undefined, await pageThrough(walk));
   } catch (error) {
-    if (isCancelled(error) && deps.stopReason?.() === 'time budget')
-      return result(undefined, false);
+    // Stopped by the run (time budget, lease lost, SIGTERM, closed stdout): logged once by the
+    // run, not a failure of this feed.
+    if (isCancelled(error) && deps.stopReason?.()) return result(undefined, false);
     deps.logger.error(`feed ${deps.feed.id} stopped: ${describeError(error)}`, {
       feed: deps.feed.id,
       class: errorClassOf(error),

@@ -179,6 +179,7 @@ export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): 
   for (const entry of [
     'default',
     'metadata',
+    'docs',
     'static',
     'README',
     'LICENSE',

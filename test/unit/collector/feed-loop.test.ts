@@ -187,6 +187,43 @@ describe('runFeed', () => {
     },
   );
 
+  it.each(['lease lost', 'signal', 'time budget'] as const)(
+    'a wait cancelled because the run stopped (%s) ends the feed without an error, cursor kept',
+    async (reason) => {
+      const f: Fakes = { api: new FakeApi(10), store: new MemoryStore(), received: [] };
+      const lines: string[] = [];
+      let calls = 0;
+      const result = await runFeed(
+        deps(f, dir, pipe(f.received, { chunk: 1 << 20 }), {
+          logger: createLogger((line) => lines.push(line), 'DEBUG'),
+          fetchPage: async (request) => {
+            if (++calls === 2) throw new AddonError('cancelled', 'the run was stopped');
+            return f.api.fetch(request);
+          },
+          stopReason: () => (calls >= 2 ? reason : ''),
+        }),
+      );
+      expect(result.error).toBeUndefined();
+      expect(result.caughtUp).toBe(false);
+      expect(deliveredUuids(f.received)).toEqual(['U00000', 'U00001', 'U00002', 'U00003']);
+      expect(f.store.docs.get('acme__signinattempts')?.cursor).toBe('c4');
+      expect(lines.filter((l) => l.startsWith('ERROR'))).toEqual([]);
+    },
+  );
+
+  it('a cancel while the run has no stop reason is an error of the feed', async () => {
+    const f: Fakes = { api: new FakeApi(10), store: new MemoryStore(), received: [] };
+    const result = await runFeed(
+      deps(f, dir, pipe(f.received, { chunk: 1 << 20 }), {
+        fetchPage: async () => {
+          throw new AddonError('cancelled', 'the run was stopped');
+        },
+        stopReason: () => '',
+      }),
+    );
+    expect(result.error).toBeInstanceOf(AddonError);
+  });
+
   it('loses and duplicates nothing when killed after the write and before the checkpoint', async () => {
     const f: Fakes = { api: new FakeApi(9), store: new MemoryStore(), received: [] };
     f.store.failNextSave = new Killed('killed between write and checkpoint');
