@@ -5,11 +5,12 @@
 import { userAgentProduct } from '../core/app-identity';
 import { AddonError } from '../core/errors';
 import type { FeedId } from '../core/feeds';
-import { loadAccount, type AccountConfig } from '../config/account';
+import { loadAccount, secretNamesOf, type AccountConfig } from '../config/account';
 import { EventsApiClient } from '../events-api/client';
 import { resolveEndpoint, type EndpointChoice } from '../events-api/endpoint';
 import { requireTokenClaims, type TokenClaims } from '../events-api/token';
 import type { Logger } from '../log/logger';
+import { readSecrets } from '../splunk/passwords';
 import type { SplunkdClient } from '../splunk/splunkd-client';
 
 export interface AccountSession {
@@ -28,18 +29,22 @@ export async function openAccountSession(
   logger: Logger,
   now: Date,
 ): Promise<AccountSession | undefined> {
-  const account = await loadAccount(splunkd, name);
+  const secrets = await readSecrets(splunkd);
+  // Before loading: a forged entry must be named even when the account has no entry of its own
+  // or its own entry fails to load.
+  const ignoredSecrets = secrets.foreignOf(secretNamesOf(name));
+  if (ignoredSecrets.length > 0) {
+    logger.warn(
+      `ignoring storage/passwords entries of this add-on's realm stored in other apps: ${ignoredSecrets.join(', ')}; only entries in the add-on's own app are used, so delete these`,
+    );
+  }
+  const account = await loadAccount(splunkd, name, secrets);
   if (!account) return undefined;
   logger.addSecret(account.token);
   if (account.proxyPassword) logger.addSecret(account.proxyPassword);
   if (account.ignoredConfKeys.length > 0) {
     logger.warn(
       `ignoring ${account.ignoredConfKeys.join(', ')}: the proxy and CA bundle are read from storage/passwords only, so set them on the setup page's Proxy tab`,
-    );
-  }
-  if (account.ignoredSecrets.length > 0) {
-    logger.warn(
-      `ignoring storage/passwords entries of this add-on's realm stored in other apps: ${account.ignoredSecrets.join(', ')}; only entries in the add-on's own app are used, so delete these`,
     );
   }
   const claims = requireTokenClaims(account.token, now);

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { schemeName } from '../core/app-identity';
-import { waitWithin } from '../core/bounded-wait';
+import { requestTimeoutWithin, waitWithin } from '../core/bounded-wait';
 import { AddonError, describeError } from '../core/errors';
 import { dropFutureBudgetEntries } from '../core/future-dated';
 import { feeds as feedTable, type FeedId } from '../core/feeds';
@@ -131,7 +131,13 @@ function fetchWithRetry(
   return withRetry(
     async () => {
       await waitForBudget(c, logger);
-      return c.session.client.fetchPage(feedTable[feedId], request, c.stop.signal);
+      // A page in flight at the deadline may finish, but only within the grace (bounded-wait.ts).
+      const timeoutMs = requestTimeoutWithin(
+        c.session.account.requestTimeoutMs,
+        env.now(),
+        c.run.deadline,
+      );
+      return c.session.client.fetchPage(feedTable[feedId], request, c.stop.signal, timeoutMs);
     },
     defaultRetryPolicy,
     {

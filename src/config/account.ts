@@ -13,7 +13,6 @@ import { checkCustomEndpoint } from '../events-api/endpoint';
 import { checkProxyUrl } from './proxy-url';
 import { readConfStanza } from '../splunk/conf';
 import type { AppSecrets } from '../splunk/app-secrets';
-import { readSecrets } from '../splunk/passwords';
 import { parseStoredJson } from './stored-json';
 import {
   effectiveNetwork,
@@ -40,8 +39,20 @@ export interface AccountConfig {
   readonly requestTimeoutMs: number;
   /** Retired proxy/CA keys found in .conf files (ignored: see network-settings.ts). */
   readonly ignoredConfKeys: readonly string[];
-  /** Our realm's storage/passwords entries found in other apps (ignored: see app-secrets.ts). */
-  readonly ignoredSecrets: readonly string[];
+}
+
+/**
+ * The storage/passwords usernames a run of account `name` reads, so that other apps' entries
+ * under these names can be named in a WARN whether or not the account has its own entry. Pure.
+ */
+export function secretNamesOf(name: string): string[] {
+  return [
+    accountSecretName(name),
+    networkSecretUser(name),
+    proxySecretUser(name),
+    networkSecretUser(undefined),
+    proxySecretUser(undefined),
+  ];
 }
 
 export const defaultRequestTimeoutSeconds = 60;
@@ -151,11 +162,12 @@ function retiredKeysIn(stanza: Readonly<Record<string, string>>, where: string):
     .map((key) => `${where} ${key}`);
 }
 
+/** `secrets`: this app's storage/passwords entries (readSecrets). undefined: no token saved. */
 export async function loadAccount(
   splunkd: SplunkdClient,
   name: string,
+  secrets: AppSecrets,
 ): Promise<AccountConfig | undefined> {
-  const secrets = await readSecrets(splunkd);
   const secret = secrets.get(accountSecretName(name));
   if (secret === undefined) return undefined;
   const { token, endpoint } = parseAccountSecret(secret);
@@ -191,6 +203,5 @@ export async function loadAccount(
       ...retiredKeysIn(conf, `${accountsConf}.conf [${name}]`),
       ...retiredKeysIn(settings, `${settingsConf}.conf [proxy]`),
     ],
-    ignoredSecrets: secrets.foreign,
   };
 }

@@ -14,6 +14,24 @@ export function boundedDelay(delayMs: number, now: number, deadline: number): nu
   return Math.max(0, Math.min(wanted, deadline - now, maxTimerDelayMs));
 }
 
+/**
+ * How long a request started before the deadline may run past it. Aborting at the deadline itself
+ * would throw away a page already in flight (it is written and committed when it arrives), so a
+ * request gets this much grace instead: a run ends by max_run_seconds + this grace at the latest.
+ */
+export const requestGraceMs = 30_000;
+
+/** request_timeout_seconds, shortened so the request ends by deadline + grace. Pure. */
+export function requestTimeoutWithin(
+  requestTimeoutMs: number,
+  now: number,
+  deadline: number,
+  graceMs: number = requestGraceMs,
+): number {
+  const left = Math.max(0, deadline - now) + graceMs;
+  return Math.max(1, Math.min(requestTimeoutMs, left, maxTimerDelayMs));
+}
+
 export interface WaitBounds {
   readonly now: () => number;
   /** Epoch ms when the run's time budget ends. */

@@ -118,8 +118,9 @@ export class EventsApiClient {
     body: string | undefined,
     signal: AbortSignal | undefined,
     cursorSent = false,
+    timeoutMs: number = this.options.requestTimeoutMs ?? 120_000,
   ): Promise<Buffer> {
-    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 120_000);
+    const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let status: number;
     let headers: Record<string, string | string[] | undefined>;
@@ -144,13 +145,9 @@ export class EventsApiClient {
       if (signal?.aborted)
         throw new AddonError('cancelled', 'the run was stopped', { cause: error });
       if (timeout.aborted) {
-        throw new AddonError(
-          'network',
-          `${this.host} did not answer within ${this.options.requestTimeoutMs ?? 120_000} ms`,
-          {
-            cause: error,
-          },
-        );
+        throw new AddonError('network', `${this.host} did not answer within ${timeoutMs} ms`, {
+          cause: error,
+        });
       }
       throw transportError(error, this.host);
     }
@@ -160,13 +157,20 @@ export class EventsApiClient {
     throw httpError(status, errorBody, headers['retry-after'], this.host, cursorSent);
   }
 
-  async fetchPage(feed: FeedSpec, body: PageRequest, signal?: AbortSignal): Promise<Page> {
+  /** `timeoutMs`: this request's cap when shorter than request_timeout_seconds (run deadline). */
+  async fetchPage(
+    feed: FeedSpec,
+    body: PageRequest,
+    signal?: AbortSignal,
+    timeoutMs?: number,
+  ): Promise<Page> {
     const bytes = await this.call(
       'POST',
       feed.path,
       JSON.stringify(body),
       signal,
       'cursor' in body,
+      timeoutMs,
     );
     return parsePage(bytes);
   }

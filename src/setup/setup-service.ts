@@ -1,7 +1,8 @@
 /**
- * What the page does to splunkd, one function per admin action. Secrets are only ever written: the
- * one storage/passwords read is of the `network:` entries (proxy URL and CA path, nothing secret),
- * one entity at a time, so a saved token or proxy password cannot travel back to the browser.
+ * What the page does to splunkd, one function per admin action. Secrets are written, not shown: the
+ * page reads the `network:` entries (proxy URL and CA path, nothing secret) one entity at a time,
+ * and reads a secret's entity only when splunkd refuses to create it (409), to learn which app
+ * holds that name (upsertSecret); splunkd sends the value along there, and the page drops it unread.
  */
 import { accountsConf, healthCollection, secretRealm, settingsConf } from '../core/app-identity';
 import { type FeedId } from '../core/feeds';
@@ -65,6 +66,20 @@ export interface SetupState {
   /** Proxy and CA settings by scope (account name or `_global`); absent = none stored. */
   readonly network: Map<string, NetworkSettings>;
   readonly configured: boolean;
+}
+
+/**
+ * splunkd refused to create this app's entry because an entry of that name from another app is
+ * visible here; updating by name would write into that entry, so the save stops (fail closed).
+ */
+export class ForeignSecretError extends SplunkdRequestError {
+  constructor(username: string, apps: readonly string[]) {
+    super(
+      409,
+      `storage/passwords holds ${username} only in another app (${apps.map((a) => `app ${a}`).join(', ') || 'app ?'}), shared globally; the add-on ignores it and will not overwrite it. Delete that entry, then save again`,
+    );
+    this.name = 'ForeignSecretError';
+  }
 }
 
 /** A search term no storage/passwords entry contains (see deleteSecret). */
@@ -220,7 +235,12 @@ export class SetupService {
     return value === true || value === 1 || value === '1' || value === 'true';
   }
 
-  /** Creates the entry, or updates it when it exists (splunkd answers 409 to a second create). */
+  /**
+   * Creates the entry, or updates it when this app already holds it (splunkd answers 409 to a
+   * second create). An update goes by name, and splunkd resolves a name to another app's globally
+   * shared entry when this app has none, so the page first reads which apps hold the name and
+   * never updates an entry it does not own (see src/splunk/app-secrets.ts).
+   */
   private async upsertSecret(username: string, payload: string): Promise<void> {
     try {
       await this.rest.post(
@@ -228,10 +248,18 @@ export class SetupService {
         { name: username, password: payload, realm: secretRealm },
         appNamespace,
       );
+      return;
     } catch (error) {
       if (!isStatus(error, 409)) throw error;
-      await this.rest.post(secretEntityEndpoint(username), { password: payload }, appNamespace);
     }
+    const holders = await this.rest.entries(secretEntityEndpoint(username), appNamespace);
+    if (!holders.some((e) => e.app === appNamespace.app)) {
+      throw new ForeignSecretError(
+        username,
+        holders.map((e) => e.app ?? '?'),
+      );
+    }
+    await this.rest.post(secretEntityEndpoint(username), { password: payload }, appNamespace);
   }
 
   private async deleteIfPresent(

@@ -12,6 +12,8 @@ export interface AppSecrets {
   get(username: string): string | undefined;
   /** Entries of our realm listed from other apps, ignored: `username (app <app>, owner <owner>)`. */
   readonly foreign: readonly string[];
+  /** The `foreign` entries whose username is one of `usernames`. */
+  foreignOf(usernames: readonly string[]): string[];
 }
 
 interface ListedEntry {
@@ -33,21 +35,23 @@ export function selectAppSecrets(listing: unknown, app: string, realm: string): 
       : [];
   const values = new Map<string, string[]>();
   const owners = new Map<string, string[]>();
-  const foreign: string[] = [];
+  const foreign: { username: string; label: string }[] = [];
   for (const e of Array.isArray(entries) ? (entries as ListedEntry[]) : []) {
     const { realm: entryRealm, username, clear_password: secret } = e.content ?? {};
     if (entryRealm !== realm || typeof username !== 'string' || typeof secret !== 'string')
       continue;
     const owner = text(e.acl?.owner);
     if (e.acl?.app !== app) {
-      foreign.push(`${username} (app ${text(e.acl?.app)}, owner ${owner})`);
+      foreign.push({ username, label: `${username} (app ${text(e.acl?.app)}, owner ${owner})` });
       continue;
     }
     values.set(username, [...(values.get(username) ?? []), secret]);
     owners.set(username, [...(owners.get(username) ?? []), owner]);
   }
   return {
-    foreign,
+    foreign: foreign.map((f) => f.label),
+    foreignOf: (usernames) =>
+      foreign.filter((f) => usernames.includes(f.username)).map((f) => f.label),
     get(username: string): string | undefined {
       const found = values.get(username);
       if (found === undefined) return undefined;

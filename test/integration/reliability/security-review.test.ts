@@ -87,6 +87,27 @@ describe('security review', () => {
     }
   });
 
+  it("item 1: another app's account entry is named in a WARN even when the account has none of its own", async () => {
+    bed.splunkd.addUser({
+      name: 'mallory',
+      roles: ['user'],
+      capabilities: ['edit_storage_passwords'],
+    });
+    const mallory = bed.splunkd.createSessionKey('mallory');
+    const forgedToken = bed.sim.issueToken({ accountUuid: bed.sim.addAccount({}) });
+    await plantForeignSecret(
+      mallory,
+      'account:ghost',
+      JSON.stringify({ token: forgedToken, endpoint: bed.sim.url }),
+    );
+    const r = await bed.run('ghost', { account: 'ghost' });
+    expectCleanStderr(r);
+    expect(r.exitCode).toBe(0);
+    expect(r.events).toHaveLength(0);
+    expect(r.byLevel.WARN.join('\n')).toContain('account:ghost (app search, owner nobody)');
+    expect(r.stderr).not.toContain(forgedToken);
+  });
+
   /** Writes one document into the checkpoint collection as someone with KV write access could. */
   async function plantKvDocument(doc: Record<string, unknown>): Promise<void> {
     const dispatcher = new Agent({ connect: { ca: bed.splunkd.caPem } });

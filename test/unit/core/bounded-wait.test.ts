@@ -1,4 +1,10 @@
-import { boundedDelay, maxTimerDelayMs, waitWithin } from '../../../src/core/bounded-wait';
+import {
+  boundedDelay,
+  maxTimerDelayMs,
+  requestGraceMs,
+  requestTimeoutWithin,
+  waitWithin,
+} from '../../../src/core/bounded-wait';
 
 describe('boundedDelay', () => {
   it('keeps a short delay as it is', () => {
@@ -62,5 +68,33 @@ describe('waitWithin', () => {
         signal: controller.signal,
       }),
     ).rejects.toThrow(/stopped/);
+  });
+});
+
+describe('requestTimeoutWithin: a request started before the deadline ends by deadline + grace', () => {
+  it('keeps request_timeout_seconds when the deadline is far away', () => {
+    expect(requestTimeoutWithin(60_000, 0, 600_000)).toBe(60_000);
+  });
+
+  it('shortens it to the time left plus the grace near the deadline', () => {
+    expect(requestGraceMs).toBe(30_000);
+    expect(requestTimeoutWithin(600_000, 100_000, 110_000)).toBe(40_000);
+  });
+
+  it('gives the grace alone once the deadline has passed', () => {
+    expect(requestTimeoutWithin(600_000, 200_000, 110_000)).toBe(30_000);
+  });
+
+  it('never exceeds request_timeout_seconds nor a valid timer, never goes below 1 ms', () => {
+    for (const [timeout, now, deadline] of [
+      [5_000, 0, 10_000],
+      [600_000, 0, Number.MAX_SAFE_INTEGER],
+      [1, 1e12, 0],
+    ] as const) {
+      const bound = requestTimeoutWithin(timeout, now, deadline);
+      expect(bound).toBeLessThanOrEqual(Math.min(timeout, maxTimerDelayMs));
+      expect(bound).toBeLessThanOrEqual(Math.max(0, deadline - now) + requestGraceMs);
+      expect(bound).toBeGreaterThanOrEqual(1);
+    }
   });
 });

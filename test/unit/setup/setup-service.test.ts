@@ -44,6 +44,10 @@ interface Harness {
   dir: string;
   /** Runs after splunkd accepted a probe, as the input's validation would (writes its status). */
   afterProbe: { run: (() => Promise<void>) | undefined };
+  /** Answers a request instead of the stand-in when it returns a Response. */
+  intercept: {
+    run: ((method: string, url: string, body: string) => Response | undefined) | undefined;
+  };
 }
 
 async function start(sessionUser: 'admin' | 'analyst' = 'admin'): Promise<Harness> {
@@ -70,12 +74,19 @@ async function start(sessionUser: 'admin' | 'analyst' = 'admin'): Promise<Harnes
   const bodies: string[] = [];
   const calls: string[] = [];
   const afterProbe: Harness['afterProbe'] = { run: undefined };
+  const intercept: Harness['intercept'] = { run: undefined };
   const transport: RestTransport = {
     url: (endpoint, ns) =>
       ns === undefined
         ? `${splunkd.url}/services/${endpoint}`
         : `${splunkd.url}/servicesNS/${ns.owner}/${ns.app}/${endpoint}`,
     send: async (url, init) => {
+      const method = init.method ?? 'GET';
+      const intercepted = intercept.run?.(method, url, String(init.body ?? ''));
+      if (intercepted !== undefined) {
+        calls.push(`${method} ${new URL(url).pathname} ${intercepted.status} (intercepted)`);
+        return intercepted;
+      }
       const response = await undiciFetch(url, {
         method: init.method ?? 'GET',
         headers: { ...(init.headers as Record<string, string>), authorization: `Splunk ${key}` },
@@ -101,7 +112,71 @@ async function start(sessionUser: 'admin' | 'analyst' = 'admin'): Promise<Harnes
     calls,
     dir,
     afterProbe,
+    intercept,
   };
+}
+
+const malloryAdded = new WeakSet<Harness>();
+
+/** Mallory: edit_storage_passwords, no rights on this app; she talks to splunkd directly. */
+async function asMallory(
+  h: Harness,
+  method: 'GET' | 'POST',
+  path: string,
+  form?: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  if (!malloryAdded.has(h)) {
+    h.splunkd.addUser({
+      name: 'mallory',
+      roles: ['user'],
+      capabilities: ['edit_storage_passwords'],
+    });
+    malloryAdded.add(h);
+  }
+  const dispatcher = new Agent({ connect: { ca: h.splunkd.caPem } });
+  try {
+    const response = await undiciFetch(
+      `${h.splunkd.url}/servicesNS/nobody/search/${path}?output_mode=json`,
+      {
+        method,
+        headers: {
+          authorization: `Splunk ${h.splunkd.createSessionKey('mallory')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: form === undefined ? null : new URLSearchParams(form).toString(),
+        dispatcher,
+      },
+    );
+    return { status: response.status, body: await response.text() };
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+/** Mallory stores `username` of our realm in app search and shares it globally. */
+async function storeGloballyAsMallory(h: Harness, username: string, value: string): Promise<void> {
+  const created = await asMallory(h, 'POST', 'storage/passwords', {
+    name: username,
+    realm: app,
+    password: value,
+  });
+  expect(created.status).toBe(201);
+  const entity = encodeURIComponent(`${app}:${username.replace(/:/g, '\\:')}:`);
+  const shared = await asMallory(h, 'POST', `storage/passwords/${entity}/acl`, {
+    sharing: 'global',
+    owner: 'nobody',
+  });
+  expect(shared.status).toBe(200);
+}
+
+/** The value of Mallory's own entry for `username`, read in her app. */
+async function malloryValue(h: Harness, username: string): Promise<unknown> {
+  const entity = encodeURIComponent(`${app}:${username.replace(/:/g, '\\:')}:`);
+  const read = await asMallory(h, 'GET', `storage/passwords/${entity}`);
+  const parsed = JSON.parse(read.body) as {
+    entry: { acl: { app: string }; content: { clear_password: string } }[];
+  };
+  return parsed.entry.find((e) => e.acl.app === 'search')?.content.clear_password;
 }
 
 async function stop(h: Harness): Promise<void> {
@@ -371,6 +446,38 @@ describe('SetupService against the splunkd stand-in', () => {
     await dispatcher.close();
     const network = await h.service.loadNetworkSettings(['acme']);
     expect(Object.fromEntries(network)).toEqual({});
+  });
+
+  it("saving an account never writes into another app's globally shared entry of that name", async () => {
+    await storeGloballyAsMallory(h, 'account:acme', 'mallory-token');
+    await h.service.saveAccount({ ...emptyAccountForm, name: 'acme', token: officialToken() });
+    expect(await malloryValue(h, 'account:acme')).toBe('mallory-token');
+    expect(h.splunkd.secrets().map((s) => `${s.username} ${s.app}`)).toEqual([
+      'account:acme search',
+      `account:acme ${app}`,
+    ]);
+  });
+
+  it("when splunkd refuses the create because another app's entry holds the name, the save fails closed without updating that entry", async () => {
+    // The docs do not say whether splunkd creates an entry beside another app's globally shared
+    // one or answers 409 (the stand-in creates it); the page must be safe either way.
+    await storeGloballyAsMallory(h, 'network:_global', '{"proxy_url":"http://mallory:3128"}');
+    h.intercept.run = (method, url) =>
+      method === 'POST' && new URL(url).pathname.endsWith('/storage/passwords')
+        ? new Response(JSON.stringify({ messages: [{ type: 'ERROR', text: 'already exists' }] }), {
+            status: 409,
+            headers: { 'content-type': 'application/json' },
+          })
+        : undefined;
+    const saving = h.service.saveProxy(undefined, {
+      ...emptyProxyForm,
+      proxyUrl: 'http://proxy.corp:3128',
+    });
+    await expect(saving).rejects.toThrow(/network:_global.*app search.*delete/i);
+    expect(await malloryValue(h, 'network:_global')).toBe('{"proxy_url":"http://mallory:3128"}');
+    expect(h.calls.filter((c) => c.startsWith('POST') && c.includes('storage/passwords/'))).toEqual(
+      [],
+    );
   });
 
   it('first save: configured and reloaded; server facts and user capabilities are read', async () => {

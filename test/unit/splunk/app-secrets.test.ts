@@ -45,6 +45,9 @@ describe('selectAppSecrets', () => {
       'network:_global (app ?, owner ?)',
     ]);
     expect(s.foreign.join(' ')).not.toMatch(/secret|no-acl/);
+    expect(s.foreignOf(['account:acme', 'proxy:acme'])).toEqual([
+      'account:acme (app search, owner mallory)',
+    ]);
   });
 
   it('ignores other realms entirely, whatever app they are in', () => {
