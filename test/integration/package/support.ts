@@ -183,6 +183,7 @@ export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): 
     'README',
     'LICENSE',
     'README.md',
+    'docs',
     'bin/onepassword_events',
     'bin/onepassword_events.cmd',
   ]) {
