@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { inputParams } from '../../src/config/input-params';
 import { appId, schemeName } from '../../src/core/app-identity';
 import { assembleApp, linkTree, normaliseTree } from './assemble';
-import { bundleInput, bundleTools, inputBundlePath } from './bundle';
+import { bundleInput, bundleTools } from './bundle';
 import { BuildError } from './errors';
 import { runtimeDir, selectPlatforms, splFileName, type PlatformId } from './platforms';
 import { placeRuntime, locatePackage, type RuntimeSourceOptions } from './runtime';
@@ -138,7 +138,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   await mkdir(stageDir, { recursive: true });
   await bundleInput(
     root,
-    path.join(stageDir, inputBundlePath),
+    stageDir,
     pin.version,
     path.join(options.buildDir, 'input-bundle.meta.json'),
   );

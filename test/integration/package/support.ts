@@ -170,7 +170,7 @@ const runtimePackages = {
 } as const;
 
 /**
- * A copy of the app's committed files with a stub src/main.ts and fake runtime packages in its
+ * A copy of the app's committed files with stub src/main.ts and src/run-modes.ts and fake runtime packages in its
  * own cache, recorded in its own lockfile. Building it needs no network and takes a second.
  */
 export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): FakeProject {
@@ -203,6 +203,7 @@ export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): 
     path.join(dir, 'src/main.ts'),
     'declare const __PINNED_NODE_VERSION__: string;\nprocess.stdout.write(`stub input for ${__PINNED_NODE_VERSION__}\\n`);\n',
   );
+  writeFileSync(path.join(dir, 'src/run-modes.ts'), 'export {};\n');
   if (options.extraSteps !== undefined) {
     mkdirSync(path.join(dir, 'tools/build'), { recursive: true });
     writeFileSync(path.join(dir, 'tools/build/extra-steps.mjs'), options.extraSteps);
