@@ -7,6 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { projectSteps } from '../../../tools/build/build';
 import { integrityOf } from '../../../tools/build/integrity';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
@@ -150,8 +151,11 @@ export interface FakeProjectOptions {
   readonly uncached?: readonly string[];
   /** Runtime packages whose cached tarball differs from what the lockfile vouches for. */
   readonly tampered?: readonly string[];
-  /** Contents of tools/build/extra-steps.mjs, if any. */
-  readonly extraSteps?: string;
+  /**
+   * Project build steps to run (tools/build/build.ts projectSteps); the others are skipped with
+   * --skip-step, since a fake project has none of their inputs. Default: none.
+   */
+  readonly steps?: readonly string[];
 }
 
 export interface FakeProject {
@@ -204,10 +208,6 @@ export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): 
     'declare const __PINNED_NODE_VERSION__: string;\nprocess.stdout.write(`stub input for ${__PINNED_NODE_VERSION__}\\n`);\n',
   );
   writeFileSync(path.join(dir, 'src/run-modes.ts'), 'export {};\n');
-  if (options.extraSteps !== undefined) {
-    mkdirSync(path.join(dir, 'tools/build'), { recursive: true });
-    writeFileSync(path.join(dir, 'tools/build/extra-steps.mjs'), options.extraSteps);
-  }
 
   const cacheDir = path.join(dir, 'cache');
   mkdirSync(cacheDir, { recursive: true });
@@ -260,6 +260,9 @@ export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): 
       outDir,
       '--build-dir',
       buildDir,
+      ...projectSteps
+        .filter((step) => !options.steps?.includes(step.name))
+        .flatMap((step) => ['--skip-step', step.name]),
     ],
   };
 }
