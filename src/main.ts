@@ -8,9 +8,15 @@ import { createLogger, type Logger } from './log/logger';
 import { routeNodeWarnings } from './log/node-warnings';
 import { renderScheme } from './splunk/scheme';
 import { escapeXmlText } from './splunk/xml-text';
-// Run and validation modules (undici, zod, saxes) load on demand: --scheme needs none of them.
-// esbuild keeps a required module's initialisation lazy, so these cost nothing until called.
-/* eslint-disable @typescript-eslint/no-require-imports */
+
+/**
+ * Run and validation code is a second script beside this one (src/run-modes.ts, bundled as
+ * onepassword_events_run.js): --scheme must not pay for reading and compiling undici, zod and saxes.
+ */
+function loadRunModes(): typeof import('./run-modes') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./onepassword_events_run.js') as typeof import('./run-modes');
+}
 
 function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -48,10 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const splunkHome = process.env['SPLUNK_HOME'];
   if (mode === '--validate-arguments') {
-    const { validateDefinition } =
-      require('./collector/validate-input') as typeof import('./collector/validate-input');
-    const { parseValidationDefinition } =
-      require('./splunk/input-definition') as typeof import('./splunk/input-definition');
+    const { validateDefinition, parseValidationDefinition } = loadRunModes();
     let message: string;
     try {
       const outcome = await validateDefinition(parseValidationDefinition(await readStdin()), {
@@ -83,12 +86,7 @@ async function main(argv: readonly string[]): Promise<number> {
       controller.abort();
     });
   }
-  const { runInputDefinition } =
-    require('./collector/run-input') as typeof import('./collector/run-input');
-  const { stdoutTarget } =
-    require('./delivery/event-output') as typeof import('./delivery/event-output');
-  const { parseInputDefinition } =
-    require('./splunk/input-definition') as typeof import('./splunk/input-definition');
+  const { runInputDefinition, stdoutTarget, parseInputDefinition } = loadRunModes();
   const definition = parseInputDefinition(await readStdin());
   return runInputDefinition(definition, {
     logger,

@@ -1,13 +1,10 @@
 /**
- * Scenario 5: what ships. Sizes of the input script, the setup page bundle and each .spl, and
- * which packages make up the script (esbuild's metafile of the same bundle the build makes).
+ * Scenario 5: what ships. Sizes of the input scripts, the setup page bundle and each .spl, and
+ * which packages make up each script (esbuild's metafile of the bundles the build made).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-
-const require = createRequire(import.meta.url);
 
 function fileSize(path) {
   const bytes = readFileSync(path);
@@ -22,46 +19,23 @@ function filesUnder(dir) {
 }
 
 /**
- * The input bundle's bytes per package or source folder, from esbuild's metafile: the one
- * `node build.mjs` wrote beside the stage (the exact bundle, with undici's left-out parts), or a
- * rebuild of src/main.ts for a build dir from before it wrote one.
+ * Bytes per package or source folder of each input script, from the esbuild metafile that
+ * `node build.mjs` wrote beside the stage.
  */
-async function scriptComposition(root, nodeVersion) {
+function scriptComposition(root) {
   const written = join(root, 'build', 'input-bundle.meta.json');
-  const metafile = existsSync(written)
-    ? JSON.parse(readFileSync(written, 'utf8'))
-    : (await rebuild(root, nodeVersion)).metafile;
-  return composition(metafile);
+  if (!existsSync(written)) throw new Error(`${written} is missing; run node build.mjs first`);
+  const { outputs } = JSON.parse(readFileSync(written, 'utf8'));
+  return Object.fromEntries(
+    Object.entries(outputs).map(([file, output]) => [basename(file), composition(output)]),
+  );
 }
 
-async function rebuild(root, nodeVersion) {
-  const { build } = require('esbuild');
-  return build({
-    entryPoints: [join(root, 'src', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: `node${nodeVersion.split('.')[0]}`,
-    minify: true,
-    write: false,
-    metafile: true,
-    outfile: 'onepassword_events.js',
-    define: { __PINNED_NODE_VERSION__: JSON.stringify(nodeVersion) },
-    logLevel: 'silent',
-  });
-}
-
-function composition(metafile) {
-  const output = Object.values(metafile.outputs)[0];
+function composition(output) {
   const groups = new Map();
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const lib = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-    // The stand-ins for undici's left-out modules (tools/build/undici-trim.ts) count as undici.
-    const key = lib
-      ? lib[1]
-      : input.startsWith('undici-left-out:')
-        ? 'undici'
-        : input.replace(/^.*?src\//, 'src/').replace(/\/[^/]+$/, '/');
+    const key = lib ? lib[1] : input.replace(/^.*?src\//, 'src/').replace(/\/[^/]+$/, '/');
     groups.set(key, (groups.get(key) ?? 0) + bytesInOutput);
   }
   return {
@@ -72,10 +46,12 @@ function composition(metafile) {
   };
 }
 
-export async function measureBundle({ root, nodeVersion }) {
+export async function measureBundle({ root }) {
   const stage = join(root, 'build', 'stage', 'TA-1password-events');
   const script = join(stage, 'bin', 'app', 'onepassword_events.js');
-  if (!existsSync(script)) throw new Error(`${script} is missing; run node build.mjs first`);
+  const runScript = join(stage, 'bin', 'app', 'onepassword_events_run.js');
+  for (const file of [script, runScript])
+    if (!existsSync(file)) throw new Error(`${file} is missing; run node build.mjs first`);
   const setupFiles = filesUnder(join(stage, 'appserver', 'static', 'setup'));
   const setup = setupFiles.map((f) => ({ file: relative(stage, f), ...fileSize(f) }));
   const dist = join(root, 'dist');
@@ -87,7 +63,8 @@ export async function measureBundle({ root, nodeVersion }) {
     : [];
   return {
     script: { file: 'bin/app/onepassword_events.js', ...fileSize(script) },
-    scriptComposition: await scriptComposition(root, nodeVersion),
+    runScript: { file: 'bin/app/onepassword_events_run.js', ...fileSize(runScript) },
+    scriptComposition: scriptComposition(root),
     setupPage: {
       files: setup,
       bytes: setup.reduce((a, f) => a + f.bytes, 0),

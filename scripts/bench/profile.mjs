@@ -8,17 +8,25 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runMeasured } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 
-/** Builds the readable twin of bin/app/onepassword_events.js next to it. */
-export async function buildReadableBundle(entry, outFile, nodeVersion) {
+/**
+ * Builds the readable twins of the input scripts into `outDir`: main.ts and its sibling
+ * run-modes.ts, which main requires from beside itself (tools/build/bundle.ts).
+ * @returns the path of each: `{ main, run }`
+ */
+export async function buildReadableBundle(entry, outDir, nodeVersion) {
   const { build } = require('esbuild');
   await build({
-    entryPoints: [entry],
-    outfile: outFile,
+    entryPoints: [
+      { in: entry, out: 'onepassword_events' },
+      { in: join(dirname(entry), 'run-modes.ts'), out: 'onepassword_events_run' },
+    ],
+    outdir: outDir,
+    external: ['./onepassword_events_run.js'],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -28,6 +36,10 @@ export async function buildReadableBundle(entry, outFile, nodeVersion) {
     define: { __PINNED_NODE_VERSION__: JSON.stringify(nodeVersion) },
     logLevel: 'silent',
   });
+  return {
+    main: join(outDir, 'onepassword_events.js'),
+    run: join(outDir, 'onepassword_events_run.js'),
+  };
 }
 
 /** Line → module map of an unminified esbuild bundle (its `// src/…` comments). */
@@ -122,8 +134,12 @@ export async function profileBackfill(
   stand,
   { entry, nodeVersion, events, workDir, StreamReader },
 ) {
-  const readable = join(stand.bed.appDir, 'bin', 'app', 'onepassword_events.readable.js');
-  await buildReadableBundle(entry, readable, nodeVersion);
+  // A folder of its own: the packaged scripts beside it stay the minified ones.
+  const readable = await buildReadableBundle(
+    entry,
+    join(stand.bed.appDir, 'bin', 'app', 'readable'),
+    nodeVersion,
+  );
   const dir = join(workDir, 'cpu-profile');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -131,7 +147,7 @@ export async function profileBackfill(
   const account = await stand.account(uuid, 'profile');
   const run = await runMeasured({
     command: stand.node,
-    args: ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '250', readable],
+    args: ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '250', readable.main],
     env: stand.bed.env,
     cwd: stand.bed.splunkHome,
     stdin: stand.inputXml(account.name),
@@ -146,6 +162,7 @@ export async function profileBackfill(
     cpuUsPerEvent: (run.cpuMs * 1000) / Math.max(1, run.events),
     wallMs: Math.round(run.wallMs),
     profile: join(dir, file),
-    ...attributeProfile(join(dir, file), readable),
+    // A run's work is all in the run script; main.ts only dispatches to it.
+    ...attributeProfile(join(dir, file), readable.run),
   };
 }

@@ -6,7 +6,7 @@
  * — and rerun until everything is caught up. Then every delivered event is checked against the
  * simulator: lost, duplicated, unexpected, or changed.
  *
- * Importable, no side effects: the test imports it, soak.mjs bundles it with esbuild.
+ * Importable, no side effects: the test imports it, scripts/soak/run-soak.ts runs it (through tsx).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -118,7 +118,7 @@ export interface CampaignReport {
   readonly anomalies: readonly string[];
   readonly duplicates: readonly DuplicateReport[];
   readonly durationMs: number;
-  /** sha256 of the input bundle that ran (identifies the code under test). */
+  /** sha256 of the two input scripts that ran (identifies the code under test). */
   readonly bundleSha256: string;
 }
 
@@ -419,8 +419,12 @@ async function campaign(
     anomalies,
     duplicates,
     durationMs: Date.now() - started,
-    bundleSha256: createHash('sha256')
-      .update(readFileSync(join(bed.appDir, 'bin', 'app', 'onepassword_events.js')))
+    // Both input scripts: the run code is in the second (tools/build/bundle.ts).
+    bundleSha256: ['onepassword_events.js', 'onepassword_events_run.js']
+      .reduce(
+        (hash, file) => hash.update(readFileSync(join(bed.appDir, 'bin', 'app', file))),
+        createHash('sha256'),
+      )
       .digest('hex'),
   };
 }

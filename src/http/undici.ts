@@ -1,25 +1,10 @@
 /**
- * The parts of undici the add-on uses — Agent, ProxyAgent and the request API — imported from
- * undici's own modules instead of its index, which would also bundle fetch, WebSocket, the cache
- * and the mock agent (about 220 KB of minified code the input never runs). Same code, same
- * behaviour as `import { request, Agent, ProxyAgent } from 'undici'`; the version is pinned.
- * The build leaves out a few more modules these reach only in ways the input never uses
- * (tools/build/undici-trim.ts).
+ * The one undici adapter: Agent, ProxyAgent and the request API, from undici's public entry point.
+ * The version is pinned; --scheme never loads this module (see src/main.ts).
  */
-import type { Dispatcher } from 'undici';
-import connectApi from 'undici/lib/api/api-connect.js';
-import requestApi from 'undici/lib/api/api-request.js';
-import AgentClass from 'undici/lib/dispatcher/agent.js';
-import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js';
-import ProxyAgentClass from 'undici/lib/dispatcher/proxy-agent.js';
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 
-// What undici's index does, for the two methods used: `request`, and `connect`, which ProxyAgent
-// calls on its client to open the CONNECT tunnel. stream/pipeline/upgrade are never called.
-Object.assign(DispatcherClass.prototype, { request: requestApi, connect: connectApi });
-
-export type { Dispatcher };
-export const Agent = AgentClass;
-export const ProxyAgent = ProxyAgentClass;
+export { Agent, ProxyAgent, type Dispatcher };
 
 export interface HttpRequest {
   readonly method: Dispatcher.HttpMethod;
@@ -35,7 +20,7 @@ export function request(
   options: HttpRequest,
 ): Promise<Dispatcher.ResponseData> {
   const target = typeof url === 'string' ? new URL(url) : url;
-  return requestApi.call(dispatcher, {
+  return dispatcher.request({
     origin: target.origin,
     path: `${target.pathname}${target.search}`,
     method: options.method,

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { inputParams } from '../../src/config/input-params';
 import { appId, schemeName } from '../../src/core/app-identity';
 import { assembleApp, linkTree, normaliseTree } from './assemble';
-import { bundleInput, bundleTools, inputBundlePath } from './bundle';
+import { bundleInput, bundleTools } from './bundle';
 import { BuildError } from './errors';
 import { runtimeDir, runtimesOf, selectPackages, splFileName, type PackageId } from './platforms';
 import { placeRuntime, locatePackage, type RuntimeSourceOptions } from './runtime';
@@ -24,6 +24,8 @@ export interface BuildOptions {
   readonly platforms: readonly string[];
   readonly check: boolean;
   readonly offline: boolean;
+  /** `--skip-step` names (projectSteps): for fake projects that lack a step's inputs. */
+  readonly skipSteps: readonly string[];
   readonly log: (line: string) => void;
 }
 
@@ -40,14 +42,54 @@ export interface BuildResult {
   readonly packages: readonly BuiltPackage[];
 }
 
-/** The context handed to the steps in tools/build/extra-steps.mjs. */
+/** What a project build step gets (see projectSteps). */
 export interface BuildStepContext {
   readonly root: string;
   readonly stageDir: string;
+  /** `--check`: verify committed generated files and fail on drift instead of rewriting them. */
   readonly check: boolean;
 }
 
-type BuildStep = (ctx: BuildStepContext) => Promise<void>;
+export interface BuildStep {
+  readonly name: string;
+  readonly run: (ctx: BuildStepContext) => Promise<void>;
+}
+
+/**
+ * The project's own steps, in order: after the input is bundled into the stage and before the
+ * repo files are copied in (the copy refuses to overwrite a staged file, so a step and the repo
+ * can never both provide a path). They are ES modules, loaded when the step runs.
+ */
+export const projectSteps: readonly BuildStep[] = [
+  { name: 'setup-page', run: (ctx) => runExported('setup-page.mjs', 'buildSetupPage', ctx) },
+  {
+    name: 'knowledge-objects',
+    run: (ctx) => runExported('knowledge-objects.mjs', 'knowledgeObjectsStep', ctx),
+  },
+];
+
+async function runExported(file: string, exported: string, ctx: BuildStepContext): Promise<void> {
+  const loaded = (await import(pathToFileURL(path.join(__dirname, file)).href)) as Record<
+    string,
+    BuildStep['run'] | undefined
+  >;
+  const run = loaded[exported];
+  if (typeof run !== 'function') throw new BuildError(`tools/build/${file} has no ${exported}`);
+  await run(ctx);
+}
+
+/** Runs steps in order; a failure becomes one BuildError line naming the step. */
+async function runSteps(steps: readonly BuildStep[], ctx: BuildStepContext): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step.run(ctx);
+    } catch (error) {
+      if (error instanceof BuildError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new BuildError(`${step.name}: ${message.split('\n')[0] ?? ''}`, { cause: error });
+    }
+  }
+}
 
 const execFileAsync = promisify(execFile);
 
@@ -57,29 +99,6 @@ async function readText(root: string, file: string): Promise<string> {
   } catch {
     throw new BuildError(`${file} is missing in ${root}`);
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Steps other parts of the project register in tools/build/extra-steps.mjs (see that file). */
-async function loadExtraSteps(root: string): Promise<BuildStep[]> {
-  const file = path.join(root, 'tools', 'build', 'extra-steps.mjs');
-  if (!(await exists(file))) return [];
-  const loaded = (await import(pathToFileURL(file).href)) as { extraSteps?: unknown };
-  const steps = loaded.extraSteps;
-  if (!Array.isArray(steps) || !steps.every((step) => typeof step === 'function')) {
-    throw new BuildError(
-      'tools/build/extra-steps.mjs must export extraSteps, an array of async functions',
-    );
-  }
-  return steps as BuildStep[];
 }
 
 /** Entry mtime for the archives: SOURCE_DATE_EPOCH, else the last commit, else now. */
@@ -105,7 +124,10 @@ function megabytes(bytes: number): string {
  * so bad input fails before anything is written; the .spl files are written into a private folder
  * and moved into outDir only when every one of them is complete.
  */
-export async function runBuild(options: BuildOptions): Promise<BuildResult> {
+export async function runBuild(
+  options: BuildOptions,
+  steps: readonly BuildStep[] = projectSteps,
+): Promise<BuildResult> {
   const { root, log } = options;
   const selected = selectPackages(options.platforms);
   const version = checkVersions({
@@ -139,24 +161,17 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   await mkdir(stageDir, { recursive: true });
   await bundleInput(
     root,
-    path.join(stageDir, inputBundlePath),
+    stageDir,
     pin.version,
     path.join(options.buildDir, 'input-bundle.meta.json'),
   );
   const tools = await bundleTools(root, options.buildDir, pin.version);
   for (const tool of tools) log(`INFO build: bundled ${path.relative(process.cwd(), tool)}`);
 
-  for (const step of await loadExtraSteps(root)) {
-    try {
-      await step({ root, stageDir, check: options.check });
-    } catch (error) {
-      if (error instanceof BuildError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      throw new BuildError(`${step.name || 'build step'}: ${message.split('\n')[0] ?? ''}`, {
-        cause: error,
-      });
-    }
-  }
+  await runSteps(
+    steps.filter((step) => !options.skipSteps.includes(step.name)),
+    { root, stageDir, check: options.check },
+  );
   await assembleApp(root, stageDir);
   await normaliseTree(stageDir);
 

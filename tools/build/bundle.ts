@@ -1,12 +1,12 @@
 import { build, type BuildFailure, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BuildError } from './errors';
-import { checkInputBundle, undiciTrimPlugin } from './undici-trim';
 
 /** Where the modular input's bundle lives inside the app; the launchers run this file. */
 export const inputBundlePath = 'bin/app/onepassword_events.js';
+/** The run and validation code, which the input's bundle loads in those modes only. */
+export const runBundlePath = 'bin/app/onepassword_events_run.js';
 
 /**
  * Test stand-ins and tools that scripts (demo, bench, soak) run outside jest. Each is bundled
@@ -43,28 +43,23 @@ async function runEsbuild(what: string, options: BuildOptions): Promise<Metafile
   }
 }
 
-/** The undici package the project resolves (the pinned one in node_modules), if any. */
-function undiciDir(root: string): string | undefined {
-  const require = createRequire(path.join(root, 'package.json'));
-  try {
-    return path.dirname(require.resolve('undici/package.json'));
-  } catch {
-    // No undici to trim; if src/ imports it after all, esbuild fails on that import.
-    return undefined;
-  }
-}
-
-/** esbuild options of the input bundle; shared with the unit test that inspects its metafile. */
+/**
+ * esbuild options of the input scripts. Two entries, so `--scheme` reads only the small first
+ * one: src/main.ts requires the second (src/run-modes.ts) at run time, as a file beside it.
+ */
 export function inputBundleOptions(
   root: string,
-  outFile: string,
+  outDir: string,
   nodeVersion: string,
 ): BuildOptions & { metafile: true } {
   const major = nodeVersion.split('.')[0] ?? '';
-  const undici = undiciDir(root);
   return {
-    entryPoints: [path.join(root, 'src', 'main.ts')],
-    outfile: outFile,
+    entryPoints: [
+      { in: path.join(root, 'src', 'main.ts'), out: scriptName(inputBundlePath) },
+      { in: path.join(root, 'src', 'run-modes.ts'), out: scriptName(runBundlePath) },
+    ],
+    outdir: outDir,
+    external: [`./${path.posix.basename(runBundlePath)}`],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -72,36 +67,34 @@ export function inputBundleOptions(
     minify: true,
     sourcemap: false,
     metafile: true,
-    plugins: undici === undefined ? [] : [undiciTrimPlugin(undici)],
-    define: {
-      __PINNED_NODE_VERSION__: JSON.stringify(nodeVersion),
-      // undici loads its non-SIMD parser (left out, see undici-trim.ts) when it sees a jest
-      // worker; the bundle never is one, even when a test spawns it with the test's environment.
-      'process.env.JEST_WORKER_ID': 'undefined',
-    },
+    define: { __PINNED_NODE_VERSION__: JSON.stringify(nodeVersion) },
   };
 }
 
+function scriptName(bundlePath: string): string {
+  return path.posix.basename(bundlePath, '.js');
+}
+
 /**
- * Bundles src/main.ts into one minified CommonJS script for the pinned runtime. The pinned version
- * is compiled in as __PINNED_NODE_VERSION__ so the script can refuse any other Node at start-up.
- * No source map ships: stack traces are not shown to admins (log lines are single-line messages),
- * and a map would double the bundle for nothing. Parts of undici the input cannot reach are left
- * out (undici-trim.ts); the build fails if one slips back in or the bundle outgrows its budget.
+ * Bundles src/main.ts and src/run-modes.ts into minified CommonJS scripts for the pinned runtime,
+ * in `<stageDir>/bin/app`. The pinned version is compiled in as __PINNED_NODE_VERSION__ so the
+ * script can refuse any other Node at start-up. No source map ships: stack traces are not shown
+ * to admins (log lines are single-line messages), and a map would double the bundle for nothing.
  */
 export async function bundleInput(
   root: string,
-  outFile: string,
+  stageDir: string,
   nodeVersion: string,
   metafileOut?: string,
 ): Promise<void> {
-  const entry = path.join(root, 'src', 'main.ts');
-  if (!(await exists(entry))) throw new BuildError('src/main.ts is missing; nothing to bundle');
-  const metafile = await runEsbuild('src/main.ts', inputBundleOptions(root, outFile, nodeVersion));
-  if (!metafile) throw new BuildError('esbuild returned no metafile for src/main.ts');
-  checkInputBundle(metafile);
-  // Outside the app folder (never shipped): the bench reads the script's composition from it.
-  if (metafileOut) {
+  for (const entry of ['src/main.ts', 'src/run-modes.ts']) {
+    if (!(await exists(path.join(root, entry))))
+      throw new BuildError(`${entry} is missing; nothing to bundle`);
+  }
+  const outDir = path.join(stageDir, path.posix.dirname(inputBundlePath));
+  const metafile = await runEsbuild('src/main.ts', inputBundleOptions(root, outDir, nodeVersion));
+  // Outside the app folder (never shipped): the bench reads the scripts' composition from it.
+  if (metafileOut && metafile) {
     await mkdir(path.dirname(metafileOut), { recursive: true });
     await writeFile(metafileOut, JSON.stringify(metafile));
   }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runBuild, type BuildOptions } from './build';
+import { projectSteps, runBuild, type BuildOptions } from './build';
 import { BuildError } from './errors';
 import { platformIds } from './platforms';
 
@@ -12,6 +12,8 @@ Bundles src/main.ts, assembles the app and writes one .spl per platform into dis
                      ${platformIds.join(', ')}
   --check            verify committed generated files instead of rewriting them (used by npm test)
   --offline          never run npm pack; runtimes must be installed or already in the cache
+  --skip-step <name> leave out a project step (${projectSteps.map((s) => s.name).join(', ')});
+                     for test projects that lack its inputs
   --root <dir>       project to build (default: the folder of build.mjs)
   --out-dir <dir>    where the .spl files go (default: <root>/dist)
   --build-dir <dir>  stage and bundles (default: <root>/build)
@@ -33,6 +35,7 @@ export function parseBuildArgs(
         platform: { type: 'string', multiple: true },
         check: { type: 'boolean' },
         offline: { type: 'boolean' },
+        'skip-step': { type: 'string', multiple: true },
         root: { type: 'string' },
         'out-dir': { type: 'string' },
         'build-dir': { type: 'string' },
@@ -45,6 +48,9 @@ export function parseBuildArgs(
   }
   const values = parsed.values;
   if (values.help) return 'help';
+  const skipSteps = values['skip-step'] ?? [];
+  const unknown = skipSteps.find((name) => !projectSteps.some((step) => step.name === name));
+  if (unknown !== undefined) throw new BuildError(`unknown --skip-step ${unknown}; see --help`);
   const root = path.resolve(values.root ?? defaultRoot);
   const buildDir = path.resolve(values['build-dir'] ?? path.join(root, 'build'));
   return {
@@ -55,6 +61,7 @@ export function parseBuildArgs(
     platforms: values.platform ?? [],
     check: values.check ?? false,
     offline: values.offline ?? false,
+    skipSteps,
     log: (line) => console.log(line),
   };
 }

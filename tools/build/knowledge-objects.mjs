@@ -858,7 +858,7 @@ export async function writeKnowledgeObjects(root) {
   return changed;
 }
 
-/** Build step for tools/build/extra-steps.mjs: the build fails when generated files drift. */
+/** Build step (tools/build/build.ts projectSteps): the build fails when generated files drift. */
 export async function knowledgeObjectsStep(ctx) {
   const drifted = await findKnowledgeDrift(ctx.root);
   if (drifted.length > 0) {

@@ -1,6 +1,6 @@
 // Bundles the setup page (src/setup/index.tsx) for the browser: one minified IIFE with React and
 // the Splunk UI toolkit inside, written to <stage>/appserver/static/setup/setup.js where the setup
-// view (script="setup/setup.js") loads it. Registered in tools/build/extra-steps.mjs; also
+// view (script="setup/setup.js") loads it. A project step of tools/build/build.ts; also
 // importable on its own (the browser tests build into a temporary stage). No top-level side effects.
 import { build } from 'esbuild';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * The build against small fake projects: bad input gets one clear line, a non-zero exit and no
- * .spl; the extension point runs steps with the documented context. Hermetic: the "runtimes" are
+ * .spl; project build steps run with the documented context. Hermetic: the "runtimes" are
  * tiny fake npm tarballs in each project's own cache, recorded in its own lockfile.
  */
 import {
@@ -18,10 +18,18 @@ import {
   extractSpl,
   listSpl,
   makeFakeProject,
+  repoRoot,
   runBuild,
   tempDir,
   type RunResult,
 } from './support';
+import {
+  runBuild as buildInProcess,
+  type BuildStep,
+  type BuildStepContext,
+} from '../../../tools/build/build';
+import { parseBuildArgs } from '../../../tools/build/cli';
+import { BuildError } from '../../../tools/build/errors';
 
 // Builds and archives take seconds to minutes (the project-level testTimeout does not reach hooks).
 jest.setTimeout(10 * 60 * 1000);
@@ -264,36 +272,38 @@ describe('bad input', () => {
   });
 });
 
-describe('extra build steps', () => {
+describe('project build steps', () => {
+  /** The build in process, with `steps` in place of the project's own. */
+  function buildWith(args: readonly string[], steps: readonly BuildStep[]) {
+    const options = parseBuildArgs(args, repoRoot);
+    if (options === 'help') throw new Error('unexpected --help');
+    return buildInProcess({ ...options, log: () => undefined }, steps);
+  }
+
   it('run before assembly with root, stageDir and check, and what they stage ships', async () => {
-    const fake = project({
-      extraSteps: `
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-export const extraSteps = [
-  async function recordContext(ctx) {
-    await writeFile(path.join(ctx.root, 'ctx.json'), JSON.stringify(ctx));
-  },
-  async function stageSetupPage(ctx) {
-    const dir = path.join(ctx.stageDir, 'appserver/static/setup');
-    await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'setup.js'), 'console.log("setup");\\n');
-  },
-];
-`,
-    });
-    const result = await runBuild([...fake.args, '--check', '--platform', 'linux-x86_64']);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const ctx = JSON.parse(readFileSync(path.join(fake.root, 'ctx.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    expect(ctx).toEqual({
-      root: fake.root,
-      stageDir: path.join(fake.buildDir, 'stage', 'TA-1password-events'),
-      check: true,
-    });
+    const fake = project();
+    const seen: BuildStepContext[] = [];
+    await buildWith(
+      [...fake.args, '--check', '--platform', 'linux-x86_64'],
+      [
+        { name: 'record', run: async (ctx) => void seen.push(ctx) },
+        {
+          name: 'stage-setup-page',
+          run: async (ctx) => {
+            const dir = path.join(ctx.stageDir, 'appserver/static/setup');
+            mkdirSync(dir, { recursive: true });
+            writeFileSync(path.join(dir, 'setup.js'), 'console.log("setup");\n');
+          },
+        },
+      ],
+    );
+    expect(seen).toEqual([
+      {
+        root: fake.root,
+        stageDir: path.join(fake.buildDir, 'stage', 'TA-1password-events'),
+        check: true,
+      },
+    ]);
     const names = listSpl(path.join(fake.outDir, 'TA-1password-events-1.0.0-linux-x86_64.spl')).map(
       (e) => e.name,
     );
@@ -303,52 +313,58 @@ export const extraSteps = [
   });
 
   it('get check = false without --check', async () => {
-    const fake = project({
-      extraSteps: `
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-export const extraSteps = [async (ctx) => writeFile(path.join(ctx.root, 'check.txt'), String(ctx.check))];
-`,
-    });
-    expect((await runBuild([...fake.args, '--platform', 'linux-x86_64'])).code).toBe(0);
-    expect(readFileSync(path.join(fake.root, 'check.txt'), 'utf8')).toBe('false');
+    const fake = project();
+    const seen: boolean[] = [];
+    await buildWith(
+      [...fake.args, '--platform', 'linux-x86_64'],
+      [{ name: 'record', run: async (ctx) => void seen.push(ctx.check) }],
+    );
+    expect(seen).toEqual([false]);
   });
 
-  it('fail the build cleanly when a step throws', async () => {
-    const fake = project({
-      extraSteps: `export const extraSteps = [async function driftCheck() { throw new Error('props.conf differs from knowledge/props.json'); }];\n`,
-    });
-    expectCleanFailure(
-      await runBuild(fake.args),
-      fake.outDir,
-      'ERROR build: driftCheck: props.conf differs from knowledge/props.json',
-    );
+  it('fail the build with the step named when one throws, and leave no package', async () => {
+    const fake = project();
+    const failure = buildWith(fake.args, [
+      {
+        name: 'drift-check',
+        run: () => Promise.reject(new Error('props.conf differs\nfrom knowledge/props.json')),
+      },
+    ]);
+    // cli.ts prints a BuildError as its one ERROR line: the step's name and its first line.
+    await expect(failure).rejects.toBeInstanceOf(BuildError);
+    await expect(failure).rejects.toThrow(/^drift-check: props\.conf differs$/);
+    expect(distContents(fake.outDir)).toEqual([]);
   });
 
   it('cannot silently replace a file the repo provides', async () => {
-    const fake = project({
-      extraSteps: `
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-export const extraSteps = [async (ctx) => {
-  await mkdir(path.join(ctx.stageDir, 'default'), { recursive: true });
-  await writeFile(path.join(ctx.stageDir, 'default/app.conf'), '[install]\\n');
-}];
-`,
-    });
-    expectCleanFailure(
-      await runBuild(fake.args),
-      fake.outDir,
+    const fake = project();
+    await expect(
+      buildWith(fake.args, [
+        {
+          name: 'stage-app-conf',
+          run: async (ctx) => {
+            mkdirSync(path.join(ctx.stageDir, 'default'), { recursive: true });
+            writeFileSync(path.join(ctx.stageDir, 'default/app.conf'), '[install]\n');
+          },
+        },
+      ]),
+    ).rejects.toThrow(
       'default/app.conf already exists in the stage; a build step and the repo both provide it',
     );
   });
 
-  it('must be an array of functions', async () => {
-    const fake = project({ extraSteps: 'export const extraSteps = "nope";\n' });
+  it('print one ERROR line and exit 1 when a real step fails', async () => {
+    // The fake project has no knowledge/ folder, so the drift check cannot read its data.
+    const fake = project({ steps: ['knowledge-objects'] });
+    expectCleanFailure(await runBuild(fake.args), fake.outDir, /^ERROR build: knowledge-objects: /);
+  });
+
+  it('refuse an unknown --skip-step name', async () => {
+    const fake = project();
     expectCleanFailure(
-      await runBuild(fake.args),
+      await runBuild([...fake.args, '--skip-step', 'setup']),
       fake.outDir,
-      'tools/build/extra-steps.mjs must export extraSteps, an array of async functions',
+      'unknown --skip-step setup; see --help',
     );
   });
 });

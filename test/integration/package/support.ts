@@ -7,6 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { projectSteps } from '../../../tools/build/build';
 import { integrityOf } from '../../../tools/build/integrity';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
@@ -150,8 +151,11 @@ export interface FakeProjectOptions {
   readonly uncached?: readonly string[];
   /** Runtime packages whose cached tarball differs from what the lockfile vouches for. */
   readonly tampered?: readonly string[];
-  /** Contents of tools/build/extra-steps.mjs, if any. */
-  readonly extraSteps?: string;
+  /**
+   * Project build steps to run (tools/build/build.ts projectSteps); the others are skipped with
+   * --skip-step, since a fake project has none of their inputs. Default: none.
+   */
+  readonly steps?: readonly string[];
 }
 
 export interface FakeProject {
@@ -170,7 +174,7 @@ const runtimePackages = {
 } as const;
 
 /**
- * A copy of the app's committed files with a stub src/main.ts and fake runtime packages in its
+ * A copy of the app's committed files with stub src/main.ts and src/run-modes.ts and fake runtime packages in its
  * own cache, recorded in its own lockfile. Building it needs no network and takes a second.
  */
 export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): FakeProject {
@@ -184,6 +188,7 @@ export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): 
     'README',
     'LICENSE',
     'README.md',
+    'docs',
     'bin/onepassword_events',
     'bin/onepassword_events.cmd',
     'bin/launcher',
@@ -204,10 +209,7 @@ export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): 
     path.join(dir, 'src/main.ts'),
     'declare const __PINNED_NODE_VERSION__: string;\nprocess.stdout.write(`stub input for ${__PINNED_NODE_VERSION__}\\n`);\n',
   );
-  if (options.extraSteps !== undefined) {
-    mkdirSync(path.join(dir, 'tools/build'), { recursive: true });
-    writeFileSync(path.join(dir, 'tools/build/extra-steps.mjs'), options.extraSteps);
-  }
+  writeFileSync(path.join(dir, 'src/run-modes.ts'), 'export {};\n');
 
   const cacheDir = path.join(dir, 'cache');
   mkdirSync(cacheDir, { recursive: true });
@@ -260,6 +262,9 @@ export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): 
       outDir,
       '--build-dir',
       buildDir,
+      ...projectSteps
+        .filter((step) => !options.steps?.includes(step.name))
+        .flatMap((step) => ['--skip-step', step.name]),
     ],
   };
 }

@@ -35,6 +35,7 @@ describe('allowlist', () => {
     ['tools/build/build.ts', 'not allowlisted'],
     ['scripts/test.mjs', 'not allowlisted'],
     ['bin/app/onepassword_events.js', 'generated in the stage, never copied from the repo'],
+    ['bin/app/onepassword_events_run.js', 'generated in the stage, never copied from the repo'],
     ['bin/onepassword_events.sh', 'not allowlisted'],
     ['.git/config', 'hidden'],
     ['.ci/run', 'hidden'],
