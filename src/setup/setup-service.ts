@@ -2,7 +2,7 @@
  * What the page does to splunkd, one function per admin action. Secrets are written, not shown: the
  * page reads the `network:` entries (proxy URL and CA path, nothing secret) one entity at a time,
  * and reads a secret's entity only when splunkd refuses to create it (409), to learn which app
- * holds that name (upsertSecret); splunkd sends the value along there, and the page drops it unread.
+ * holds that name (upsertSecret), filtered to its username (`f`), so no stored value comes back.
  */
 import { accountsConf, healthCollection, secretRealm, settingsConf } from '../core/app-identity';
 import { type FeedId } from '../core/feeds';
@@ -252,7 +252,10 @@ export class SetupService {
     } catch (error) {
       if (!isStatus(error, 409)) throw error;
     }
-    const holders = await this.rest.entries(secretEntityEndpoint(username), appNamespace);
+    // `f=username` keeps the stored secret out of the answer: only who holds the name travels back.
+    const holders = await this.rest.entries(secretEntityEndpoint(username), appNamespace, {
+      f: 'username',
+    });
     if (!holders.some((e) => e.app === appNamespace.app)) {
       throw new ForeignSecretError(
         username,

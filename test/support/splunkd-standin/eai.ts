@@ -43,6 +43,12 @@ export function renderEai(
     : [...items];
   const paging = paged ? parsePaging(ctx.args) : { count: 0, offset: 0 };
   const visible = page(filtered, paging);
+  // `f` (splunkd's field filter on GET) keeps only the named content fields; the acl stays.
+  const fields = ctx.method === 'GET' ? ctx.query.getAll('f') : [];
+  const keep = (content: Record<string, unknown>): Record<string, unknown> =>
+    fields.length === 0 || fields.includes('*')
+      ? content
+      : Object.fromEntries(Object.entries(content).filter(([key]) => fields.includes(key)));
   const entries = visible.map((item) =>
     entryJson(ctx.origin, {
       name: item.name,
@@ -50,7 +56,7 @@ export function renderEai(
       author: item.author,
       acl: aclOf(item.owned),
       canWrite: options.canWrite,
-      content: item.content,
+      content: keep(item.content),
       updated: item.updated,
     }),
   );

@@ -221,6 +221,14 @@ describe('SetupService against the splunkd stand-in', () => {
       `POST /servicesNS/nobody/${app}/storage/passwords/TA-1password-events%3Aaccount%5C%3Aacme%3A 200`,
     );
     expect(h.splunkd.secrets()).toHaveLength(1);
+    // The 409 path asks who holds the name (f=username): the stored token never comes back.
+    const reads = h.calls.flatMap((c, i) =>
+      c.startsWith('GET') && c.includes('storage/passwords/') ? [h.bodies[i] ?? ''] : [],
+    );
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toContain('account:acme');
+    expect(reads[0]).not.toContain(token.split('.')[1] ?? token);
+    expect(reads[0]).not.toContain('clear_password');
     // Editing without a new token leaves the secret alone.
     const before = h.calls.length;
     await h.service.saveAccount({ ...emptyAccountForm, name: 'acme' });
