@@ -2,14 +2,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectSteps, runBuild, type BuildOptions } from './build';
 import { BuildError } from './errors';
-import { platformIds } from './platforms';
+import { packageIds } from './platforms';
 
 const usage = `Usage: node build.mjs [options]
 
 Bundles src/main.ts, assembles the app and writes one .spl per platform into dist/.
 
   --platform <id>    build only this platform (repeatable or comma-separated):
-                     ${platformIds.join(', ')}
+                     ${packageIds.join(', ')}
   --check            verify committed generated files instead of rewriting them (used by npm test)
   --offline          never run npm pack; runtimes must be installed or already in the cache
   --skip-step <name> leave out a project step (${projectSteps.map((s) => s.name).join(', ')});
