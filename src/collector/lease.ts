@@ -50,7 +50,9 @@ export class LeaseManager {
   }
 
   /**
-   * Decides at the start of a run; tries at most a few times when members race for a claim.
+   * Decides at the start of a run; tries at most a few times when members race for a claim. Not a
+   * retry of a failure (KV failures are retried inside KvStore by the one retry policy): a lost
+   * race means another member wrote a newer record, so the decision is made again on it.
    * `prefetched`: the account's lease records, just read with its checkpoints, for the first try.
    */
   async acquire(prefetched?: readonly LeaseRecord[]): Promise<LeaseOutcome> {
