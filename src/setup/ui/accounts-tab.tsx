@@ -2,7 +2,6 @@
 import React, { useRef, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
-import Modal from '@splunk/react-ui/Modal';
 import P from '@splunk/react-ui/Paragraph';
 import Table from '@splunk/react-ui/Table';
 import { isOfficialHost, regionLabels } from '../../events-api/token';
@@ -12,6 +11,7 @@ import { type AccountEntry, type LiveCheckResult } from '../setup-service';
 import { AccountDialog, inputFeedsOf, maskedToken } from './account-dialog';
 import { type SetupContextValue } from './app';
 import { LiveCheckView } from './check-views';
+import { ConfirmDelete } from './confirm-delete';
 import { errorText } from './error-text';
 
 type DialogState =
@@ -230,32 +230,16 @@ export function AccountsTab({
         />
       )}
       {deleting !== undefined && (
-        <Modal
-          open
+        <ConfirmDelete
+          title={`Delete account ${deleting.name}?`}
+          explanation="This removes the account's token from storage/passwords, its settings and its input. Events already indexed stay in Splunk. The input's saved position (checkpoint) stays in the KV store, so an account re-added under the same name resumes where it stopped."
+          error={deleteError}
           returnFocus={returnFocus}
-          onRequestClose={() => setDeleting(undefined)}
-          data-testid="delete-dialog"
-        >
-          <Modal.Header title={`Delete account ${deleting.name}?`} />
-          <Modal.Body>
-            <P>
-              This removes the account&apos;s token from storage/passwords, its settings and its
-              input. Events already indexed stay in Splunk. The input&apos;s saved position
-              (checkpoint) stays in the KV store, so an account re-added under the same name resumes
-              where it stopped.
-            </P>
-            {deleteError !== undefined && <Message type="error">{deleteError}</Message>}
-          </Modal.Body>
-          <Modal.Footer>
-            <Button appearance="secondary" label="Cancel" onClick={() => setDeleting(undefined)} />
-            <Button
-              appearance="destructive"
-              label="Delete"
-              onClick={() => void confirmDelete()}
-              data-testid="confirm-delete"
-            />
-          </Modal.Footer>
-        </Modal>
+          onCancel={() => setDeleting(undefined)}
+          onConfirm={() => void confirmDelete()}
+          dialogTestId="delete-dialog"
+          confirmTestId="confirm-delete"
+        />
       )}
     </div>
   );

@@ -2,7 +2,6 @@
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
-import Modal from '@splunk/react-ui/Modal';
 import P from '@splunk/react-ui/Paragraph';
 import Switch from '@splunk/react-ui/Switch';
 import Table from '@splunk/react-ui/Table';
@@ -19,6 +18,7 @@ import {
 import { canCreateIndex } from '../permissions-model';
 import { formatAgo, toDate, type HealthDoc } from '../status-model';
 import { type SetupContextValue } from './app';
+import { ConfirmDelete } from './confirm-delete';
 import { errorText } from './error-text';
 import { InputDialog, scopesOf, type InputDialogMode } from './input-dialog';
 
@@ -328,29 +328,15 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
         />
       )}
       {deleting !== undefined && (
-        <Modal
-          open
+        <ConfirmDelete
+          title={`Delete input ${deleting}?`}
+          explanation="The input stops collecting. Events already indexed stay in Splunk, and so does its saved position (checkpoint): re-creating it resumes where it stopped."
           returnFocus={returnFocus}
-          onRequestClose={() => setDeleting(undefined)}
-          data-testid="input-delete-dialog"
-        >
-          <Modal.Header title={`Delete input ${deleting}?`} />
-          <Modal.Body>
-            <P>
-              The input stops collecting. Events already indexed stay in Splunk, and so does its
-              saved position (checkpoint): re-creating it resumes where it stopped.
-            </P>
-          </Modal.Body>
-          <Modal.Footer>
-            <Button appearance="secondary" label="Cancel" onClick={() => setDeleting(undefined)} />
-            <Button
-              appearance="destructive"
-              label="Delete"
-              onClick={() => void confirmDelete()}
-              data-testid="input-confirm-delete"
-            />
-          </Modal.Footer>
-        </Modal>
+          onCancel={() => setDeleting(undefined)}
+          onConfirm={() => void confirmDelete()}
+          dialogTestId="input-delete-dialog"
+          confirmTestId="input-confirm-delete"
+        />
       )}
     </div>
   );
