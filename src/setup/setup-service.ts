@@ -4,6 +4,7 @@
  * and reads a secret's entity only when splunkd refuses to create it (409), to learn which app
  * holds that name (upsertSecret), filtered to its username (`f`), so no stored value comes back.
  */
+import { isSplunkTrue } from '../core/contracts';
 import { accountsConf, healthCollection, secretRealm, settingsConf } from '../core/app-identity';
 import { type FeedId } from '../core/feeds';
 import { accountConfParams, accountSecretPayload, type AccountForm } from './account-model';
@@ -231,8 +232,7 @@ export class SetupService {
 
   async isConfigured(): Promise<boolean> {
     const [entry] = await this.rest.entries(globalEndpoints.appLocal);
-    const value = entry?.content['configured'];
-    return value === true || value === 1 || value === '1' || value === 'true';
+    return isSplunkTrue(entry?.content['configured']);
   }
 
   /**
@@ -380,7 +380,10 @@ export class SetupService {
       }
     }
     let outcome: LiveCheckResult['outcome'] = 'no_status';
-    if (validationError !== undefined || (freshStatus !== undefined && !isOk(freshStatus.ok)))
+    if (
+      validationError !== undefined ||
+      (freshStatus !== undefined && !isSplunkTrue(freshStatus.ok))
+    )
       outcome = 'failed';
     else if (freshStatus !== undefined) outcome = 'ok';
     return { outcome, validationError, status: freshStatus };
@@ -453,10 +456,6 @@ export class SetupService {
     await this.rest.post(globalEndpoints.appLocal, { configured: '1' });
     await this.rest.post(globalEndpoints.appReload, {});
   }
-}
-
-function isOk(value: unknown): boolean {
-  return value === true || value === 1 || value === '1' || value === 'true';
 }
 
 export interface LiveCheckResult {

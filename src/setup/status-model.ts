@@ -3,6 +3,7 @@
  * feed) and turns them into what the page shows. Pure; the schemas are loose so a newer input
  * that adds fields does not break an older page.
  */
+import { isSplunkTrue } from '../core/contracts';
 import * as z from 'zod/mini';
 import { feeds, isFeedId, type FeedId } from '../core/feeds';
 import { wordingForClass } from '../core/admin-wording';
@@ -70,10 +71,6 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-function toBool(value: unknown): boolean {
-  return value === true || value === 1 || value === '1' || value === 'true';
-}
-
 /** The admin wording's headline for an error class the input recorded. */
 export function errorHeadline(errorClass: string | null | undefined): string {
   if (errorClass === null || errorClass === undefined || errorClass === '') return 'Check failed';
@@ -132,7 +129,7 @@ export function formatUtc(date: Date): string {
 }
 
 export function describeAccountStatus(doc: AccountStatusDoc, now: Date): AccountStatusView {
-  const ok = toBool(doc.ok);
+  const ok = isSplunkTrue(doc.ok);
   const known = hasFacts(doc);
   const scopes = (doc.features ?? []).filter(isFeedId);
   const expiresAt = toDate(doc.expires_at);
@@ -205,7 +202,7 @@ export function keepKnownFacts(
   token: TokenFacts | undefined,
   now: Date,
 ): AccountStatusDoc | undefined {
-  if (toBool(fresh.ok) || hasFacts(fresh)) return undefined;
+  if (isSplunkTrue(fresh.ok) || hasFacts(fresh)) return undefined;
   if (token !== undefined) {
     return {
       ...fresh,

@@ -1,4 +1,5 @@
 /** Health: one row per account and feed, read from the input's KV documents (onepassword_health). */
+import { isSplunkTrue } from '../../core/contracts';
 import React, { useCallback, useEffect, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import Link from '@splunk/react-ui/Link';
@@ -12,11 +13,9 @@ import { errorText } from './error-text';
 
 /** Seconds between runs of each enabled input, by account: only those are expected to run. */
 function enabledIntervals(inputs: readonly Entry[]): Map<string, number> {
-  const on = (value: unknown): boolean =>
-    value === true || value === 1 || value === '1' || value === 'true';
   return new Map(
     inputs
-      .filter((i) => !on(i.content['disabled']))
+      .filter((i) => !isSplunkTrue(i.content['disabled']))
       .map((i) => [String(i.content['account'] ?? i.name), Number(i.content['interval'] ?? 60)]),
   );
 }
