@@ -229,12 +229,15 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       ],
     });
 
+  // splunkd's checkpoint_dir for the resident kind; the input itself keeps its files in the
+  // per-run kind's (resident-input.ts, sharedCheckpointDir).
+  const residentCheckpointDir = join(dirname(checkpointDir), residentSchemeName);
   const residentXml: Testbed['residentXml'] = (inputs, member) =>
     buildInputDefinitionXml({
       serverHost: member?.serverHost ?? 'testbed-host',
       serverUri: splunkd.url,
       sessionKey: splunkd.systemSessionKey,
-      checkpointDir: host.path(member?.checkpointDir ?? checkpointDir),
+      checkpointDir: host.path(member?.checkpointDir ?? residentCheckpointDir),
       stanzas: inputs.map(({ name, params }) => ({
         name: `${residentSchemeName}://${name}`,
         app: appId,
