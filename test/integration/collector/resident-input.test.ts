@@ -266,7 +266,7 @@ describe('the resident input: one process for every stanza', () => {
     const inputs = [{ name: 'r2', params: { account: 'r2', interval: '1', limit: '25' } }];
     const killed = startResident(bed, inputs, undefined, {
       killOnEvent: (_event, count) => count >= 500,
-      quiesceBeforeKillMs: 300,
+      quiesceBeforeKillMs: 1000,
     });
     const first = await killed.result;
     expect(first.signal).toBe('SIGKILL');
@@ -288,7 +288,7 @@ describe('the resident input: one process for every stanza', () => {
       if (attempt > 0) await sleep(1000);
       killed = await bed.run('r3', params, {
         killOnEvent: (_event, count) => count >= 150,
-        quiesceBeforeKillMs: 300,
+        quiesceBeforeKillMs: 1000,
       });
       expect(killed.events).toHaveLength(killed.signal === 'SIGKILL' ? killed.events.length : 0);
     }
