@@ -6,7 +6,7 @@ import { describeError } from './core/errors';
 import { processSecrets } from './core/secret-mask';
 import { createLogger, type Logger } from './log/logger';
 import { routeNodeWarnings } from './log/node-warnings';
-import { renderScheme } from './splunk/scheme';
+import { renderScheme, type RunModel } from './splunk/scheme';
 import { escapeXmlText } from './splunk/xml-text';
 
 /**
@@ -43,13 +43,34 @@ function checkRuntime(logger: Logger): boolean {
   return true;
 }
 
+/** Which kind splunkd started: bin/onepassword_events_resident names itself in the environment. */
+function runModelOf(env: NodeJS.ProcessEnv): RunModel {
+  return env['ONEPASSWORD_EVENTS_KIND'] === 'resident' ? 'resident' : 'per-run';
+}
+
+/**
+ * A resident input outlives no splunkd: if splunkd dies without a SIGTERM, this process is
+ * re-parented, and it stops as on SIGTERM. (On Windows, launcher/parent-watch.js does this.)
+ */
+function stopWhenOrphaned(stop: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      stop();
+    }
+  }, 2000);
+  timer.unref();
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger((line) => process.stderr.write(line));
   routeNodeWarnings(logger);
   if (!checkRuntime(logger)) return 1;
   const mode = argv[0];
+  const model = runModelOf(process.env);
   if (mode === '--scheme') {
-    await writeStdout(renderScheme());
+    await writeStdout(renderScheme(model));
     return 0;
   }
   const splunkHome = process.env['SPLUNK_HOME'];
@@ -86,9 +107,17 @@ async function main(argv: readonly string[]): Promise<number> {
       controller.abort();
     });
   }
-  const { runInputDefinition, stdoutTarget, parseInputDefinition } = loadRunModes();
+  const { runInputDefinition, runResidentDefinition, stdoutTarget, parseInputDefinition } =
+    loadRunModes();
   const definition = parseInputDefinition(await readStdin());
-  return runInputDefinition(definition, {
+  if (model === 'resident') {
+    stopWhenOrphaned(() => {
+      logger.warn('splunkd is gone (this process was re-parented); stopping');
+      controller.abort();
+    });
+  }
+  const run = model === 'resident' ? runResidentDefinition : runInputDefinition;
+  return run(definition, {
     logger,
     output: stdoutTarget(),
     splunkHome,

@@ -7,3 +7,4 @@ export { runInputDefinition } from './collector/run-input';
 export { validateDefinition } from './collector/validate-input';
 export { stdoutTarget } from './delivery/event-output';
 export { parseInputDefinition, parseValidationDefinition } from './splunk/input-definition';
+export { runResidentDefinition } from './collector/resident-input';

@@ -34,7 +34,8 @@ export async function holdLease(run: RunContext, stop: RunStop): Promise<HeldAcc
   );
   if (opened.kind !== 'kvstore') return { store: opened, feedStore: opened, guard: undefined };
   const ttl = leaseTtlMs(config.intervalSeconds);
-  const member = run.definition.serverHost || 'unknown-member';
+  const host = run.definition.serverHost || 'unknown-member';
+  const member = env.runModel === 'resident' ? `${host}#resident` : host;
   const manager = new LeaseManager(run.kv, config.account, member, ttl, env.now, (m) =>
     run.logger.warn(m),
   );

@@ -7,7 +7,7 @@ import { settingsConf } from '../core/app-identity';
 import { describeError, errorClassOf } from '../core/errors';
 import type { FeedId } from '../core/feeds';
 import type { InputConfig } from '../config/input-config';
-import type { OutputTarget } from '../delivery/event-output';
+import type { EventStream, OutputTarget } from '../delivery/event-output';
 import { parseLogLevel, type Logger } from '../log/logger';
 import { readConfStanza } from '../splunk/conf';
 import type { InputDefinition } from '../splunk/input-definition';
@@ -18,7 +18,13 @@ import { writeHealth, type FeedOutcome, type HealthContext } from './health';
 
 export interface RunEnvironment {
   readonly logger: Logger;
-  readonly output: OutputTarget;
+  /** stdout; the resident input passes the one stream all its accounts share. */
+  readonly output: OutputTarget | EventStream;
+  /**
+   * 'resident' when one long-running process serves every stanza. Its lease owner differs from a
+   * per-run input's on the same host, so the two never collect one account at once.
+   */
+  readonly runModel?: 'per-run' | 'resident';
   readonly splunkHome: string | undefined;
   readonly now: () => number;
   readonly random: () => number;

@@ -32,11 +32,26 @@ export async function runInputDefinition(
   env: RunEnvironment,
 ): Promise<number> {
   env.logger.addSecret(definition.sessionKey);
+  let exitCode = 0;
+  for (const config of collectingConfigs(definition, env)) {
+    exitCode = Math.max(exitCode, await runStanza(definition, config, env));
+  }
+  return exitCode;
+}
+
+/**
+ * The stanzas that collect, parsed; connection checks, disabled stanzas and stanzas with errors
+ * are logged and left out (one bad stanza never stops the others).
+ */
+export function collectingConfigs(
+  definition: InputDefinition,
+  env: Pick<RunEnvironment, 'logger' | 'now'>,
+): InputConfig[] {
   if (definition.stanzas.length === 0) {
     env.logger.info('no enabled onepassword_events stanza was given; nothing to do');
-    return 0;
+    return [];
   }
-  let exitCode = 0;
+  const configs: InputConfig[] = [];
   for (const stanza of definition.stanzas) {
     if (isConnectionCheckStanza(stanza.name)) {
       env.logger.warn(
@@ -61,12 +76,13 @@ export async function runInputDefinition(
       env.logger.info('input is disabled; nothing to do', { input: config.name });
       continue;
     }
-    exitCode = Math.max(exitCode, await runStanza(definition, config, env));
+    configs.push(config);
   }
-  return exitCode;
+  return configs;
 }
 
-async function runStanza(
+/** One account-run: the four steps for one stanza. Returns its exit code. */
+export async function runStanza(
   definition: InputDefinition,
   config: InputConfig,
   env: RunEnvironment,

@@ -69,17 +69,19 @@ export function stdoutTarget(): OutputTarget {
   };
 }
 
-export class EventOutput {
+/**
+ * The process's one XML stream on a target: opened before the first event, closed once, pages
+ * written one at a time. A run owns its own; the resident input shares one between its accounts,
+ * so their pages never interleave.
+ */
+export class EventStream {
   private opened = false;
   private queue: Promise<unknown> = Promise.resolve();
   bytesWritten = 0;
-  /** Set once splunkd has closed the stream; nothing more can be delivered this run. */
+  /** Set once splunkd has closed the stream; nothing more can be delivered by this process. */
   broken = false;
 
-  constructor(
-    private readonly target: OutputTarget,
-    private readonly shouldStop: () => boolean,
-  ) {}
+  constructor(private readonly target: OutputTarget) {}
 
   /**
    * Writes `buffer`; `boundaries` (ascending byte offsets) are where a stop may cut it short.
@@ -88,9 +90,10 @@ export class EventOutput {
   private async writeAll(
     buffer: Buffer,
     boundaries: readonly number[] | 'unstoppable',
+    shouldStop: () => boolean,
     onProgress?: (bytes: number) => void,
   ): Promise<number> {
-    const stopping = (): boolean => boundaries !== 'unstoppable' && this.shouldStop();
+    const stopping = (): boolean => boundaries !== 'unstoppable' && shouldStop();
     const cuts = boundaries === 'unstoppable' ? [] : boundaries;
     let offset = 0;
     let next = 0;
@@ -141,14 +144,18 @@ export class EventOutput {
   }
 
   /**
-   * Writes one page's events, updating the journal after each write. If a stop is requested it
-   * finishes the event in flight and returns early.
+   * Writes one page's events, updating the journal after each write. If `shouldStop` turns true
+   * it finishes the event in flight and returns early.
    */
-  writePage(page: FormattedPage, journal: PageJournal): Promise<PageWriteResult> {
+  writePage(
+    page: FormattedPage,
+    journal: PageJournal,
+    shouldStop: () => boolean,
+  ): Promise<PageWriteResult> {
     return this.serial(async () => {
-      if (this.shouldStop()) return { delivered: 0, stopped: true };
+      if (shouldStop()) return { delivered: 0, stopped: true };
       if (!this.opened) {
-        await this.writeAll(Buffer.from(streamOpen), 'unstoppable');
+        await this.writeAll(Buffer.from(streamOpen), 'unstoppable', shouldStop);
         this.opened = true;
       }
       // ends: where a stop may cut (after the line break); complete: where splunkd holds the
@@ -156,7 +163,7 @@ export class EventOutput {
       const { buffer, ends } = page;
       const complete = ends.map((end) => (buffer[end - 1] === 0x0a ? end - 1 : end));
       let delivered = 0;
-      const written = await this.writeAll(buffer, ends, (bytes) => {
+      const written = await this.writeAll(buffer, ends, shouldStop, (bytes) => {
         while (delivered < complete.length && (complete[delivered] as number) <= bytes) delivered++;
         journal.progress(delivered);
       });
@@ -164,12 +171,51 @@ export class EventOutput {
     });
   }
 
+  /** Resolves once every page queued so far is written. */
+  drain(): Promise<void> {
+    return this.serial(() => Promise.resolve());
+  }
+
   /** Ends the stream (only after at least one event, so an idle run prints nothing). */
   close(): Promise<void> {
     return this.serial(async () => {
       if (!this.opened || this.broken) return;
-      await this.writeAll(Buffer.from(streamClose), 'unstoppable');
+      await this.writeAll(Buffer.from(streamClose), 'unstoppable', () => false);
       this.opened = false;
     });
+  }
+}
+
+/**
+ * One run's writer: its pages go to the stream, cut short only where the run's own stop says.
+ * Given a target it owns a stream of its own and close() ends it; given a shared stream, close()
+ * only waits for the run's pages, and the stream's owner ends it.
+ */
+export class EventOutput {
+  private readonly stream: EventStream;
+  private readonly ownsStream: boolean;
+
+  constructor(
+    target: OutputTarget | EventStream,
+    private readonly shouldStop: () => boolean,
+  ) {
+    this.ownsStream = !(target instanceof EventStream);
+    this.stream = target instanceof EventStream ? target : new EventStream(target);
+  }
+
+  get bytesWritten(): number {
+    return this.stream.bytesWritten;
+  }
+
+  get broken(): boolean {
+    return this.stream.broken;
+  }
+
+  writePage(page: FormattedPage, journal: PageJournal): Promise<PageWriteResult> {
+    return this.stream.writePage(page, journal, this.shouldStop);
+  }
+
+  close(): Promise<void> {
+    return this.ownsStream ? this.stream.close() : this.stream.drain();
   }
 }

@@ -24,6 +24,9 @@ export const appEntries: readonly AppEntry[] = [
   { path: 'lookups', required: false },
   { path: 'bin/onepassword_events', required: true },
   { path: 'bin/onepassword_events.cmd', required: true },
+  // The resident kind (use_single_instance): names itself and runs the launchers above.
+  { path: 'bin/onepassword_events_resident', required: true },
+  { path: 'bin/onepassword_events_resident.cmd', required: true },
   // Preloaded by the .cmd launcher: stops node.exe when splunkd terminates cmd.exe.
   { path: 'bin/launcher', required: true },
 ];
@@ -74,11 +77,17 @@ export function isShipped(relativePath: string): boolean {
   return allowed && exclusionReason(relativePath) === undefined;
 }
 
+/** The launchers splunkd runs, one per modular input kind and OS. */
+export const launcherPaths: readonly string[] = [
+  'bin/onepassword_events',
+  'bin/onepassword_events.cmd',
+  'bin/onepassword_events_resident',
+  'bin/onepassword_events_resident.cmd',
+];
+
 /** Files that must be executable in the package: the launchers and each runtime's node. */
 export function isExecutable(relativePath: string): boolean {
   return (
-    relativePath === 'bin/onepassword_events' ||
-    relativePath === 'bin/onepassword_events.cmd' ||
-    /^bin\/runtime\/[^/]+\/node(\.exe)?$/.test(relativePath)
+    launcherPaths.includes(relativePath) || /^bin\/runtime\/[^/]+\/node(\.exe)?$/.test(relativePath)
   );
 }

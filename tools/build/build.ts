@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { inputParams } from '../../src/config/input-params';
-import { appId, schemeName } from '../../src/core/app-identity';
+import { appId, residentSchemeName, schemeName } from '../../src/core/app-identity';
 import { assembleApp, linkTree, normaliseTree } from './assemble';
 import { bundleInput, bundleTools } from './bundle';
 import { BuildError } from './errors';
@@ -153,7 +153,9 @@ export async function runBuild(
   for (const platform of runtimesOf(selected)) {
     await locatePackage(pin.packages[platform.id], runtimeOptions);
   }
-  assertSpecMatches(await readText(root, 'README/inputs.conf.spec'), schemeName, inputParams);
+  const spec = await readText(root, 'README/inputs.conf.spec');
+  for (const scheme of [schemeName, residentSchemeName])
+    assertSpecMatches(spec, scheme, inputParams);
 
   const stageRoot = path.join(options.buildDir, 'stage');
   const stageDir = path.join(stageRoot, appId);

@@ -121,6 +121,8 @@ describe.each(platformsUnderTest)('the $id package', ({ id, executable }) => {
       'static/appIcon.png',
       'bin/onepassword_events',
       'bin/onepassword_events.cmd',
+      'bin/onepassword_events_resident',
+      'bin/onepassword_events_resident.cmd',
       'bin/app/onepassword_events.js',
     ]) {
       expect(names).toContain(`${appId}/${file}`);
@@ -131,6 +133,8 @@ describe.each(platformsUnderTest)('the $id package', ({ id, executable }) => {
     const executables = new Set([
       `${appId}/bin/onepassword_events`,
       `${appId}/bin/onepassword_events.cmd`,
+      `${appId}/bin/onepassword_events_resident`,
+      `${appId}/bin/onepassword_events_resident.cmd`,
       `${appId}/bin/runtime/${id}/${executable}`,
     ]);
     for (const entry of listing(id)) {

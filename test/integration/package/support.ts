@@ -191,6 +191,8 @@ export function makeFakeProject(dir: string, options: FakeProjectOptions = {}): 
     'docs',
     'bin/onepassword_events',
     'bin/onepassword_events.cmd',
+    'bin/onepassword_events_resident',
+    'bin/onepassword_events_resident.cmd',
     'bin/launcher',
   ]) {
     cpSync(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });

@@ -19,6 +19,8 @@ describe('allowlist', () => {
     'lookups/onepassword_actions.csv',
     'bin/onepassword_events',
     'bin/onepassword_events.cmd',
+    'bin/onepassword_events_resident',
+    'bin/onepassword_events_resident.cmd',
     'docs/setup-page.md',
     'docs/screenshots/accounts.png',
   ])('ships %s', (file) => {
@@ -71,6 +73,8 @@ describe('allowlist', () => {
         'metadata',
         'bin/onepassword_events',
         'bin/onepassword_events.cmd',
+        'bin/onepassword_events_resident',
+        'bin/onepassword_events_resident.cmd',
       ]),
     );
     expect(appEntries.find((entry) => entry.path === 'appserver')?.required).toBe(false);
@@ -79,6 +83,8 @@ describe('allowlist', () => {
   it('marks only the launchers and the runtimes executable', () => {
     expect(isExecutable('bin/onepassword_events')).toBe(true);
     expect(isExecutable('bin/onepassword_events.cmd')).toBe(true);
+    expect(isExecutable('bin/onepassword_events_resident')).toBe(true);
+    expect(isExecutable('bin/onepassword_events_resident.cmd')).toBe(true);
     expect(isExecutable('bin/runtime/linux-aarch64/node')).toBe(true);
     expect(isExecutable('bin/runtime/windows-x86_64/node.exe')).toBe(true);
     expect(isExecutable('bin/runtime/linux-aarch64/LICENSE')).toBe(false);

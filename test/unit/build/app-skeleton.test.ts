@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { defaultIndex, defaultInterval, inputParams } from '../../../src/config/input-params';
-import { appId, schemeName } from '../../../src/core/app-identity';
+import { appId, residentSchemeName, schemeName } from '../../../src/core/app-identity';
 import { confValue, parseConf } from '../../../tools/build/conf';
 
 const root = path.resolve(__dirname, '../../..');
@@ -36,8 +36,8 @@ describe('default/app.conf', () => {
   });
 });
 
-describe('default/inputs.conf', () => {
-  const stanza = parseConf(read('default/inputs.conf')).get(schemeName);
+describe.each([schemeName, residentSchemeName])('default/inputs.conf [%s]', (kind) => {
+  const stanza = parseConf(read('default/inputs.conf')).get(kind);
 
   it('ships the scheme disabled with the default interval and index', () => {
     expect(stanza?.get('disabled')).toBe('1');

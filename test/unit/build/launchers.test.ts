@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { launcherPaths } from '../../../tools/build/allowlist';
 
 const root = path.resolve(__dirname, '../../..');
 const posix = readFileSync(path.join(root, 'bin/onepassword_events'), 'utf8');
@@ -38,14 +39,10 @@ describe('bin/onepassword_events (POSIX sh)', () => {
   });
 
   it('is committed with its executable bit', () => {
-    const listed = spawnSync(
-      'git',
-      ['ls-files', '-s', 'bin/onepassword_events', 'bin/onepassword_events.cmd'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-      },
-    );
+    const listed = spawnSync('git', ['ls-files', '-s', ...launcherPaths], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     if (listed.status !== 0 || listed.stdout === '') return; // not a git checkout (e.g. a source tarball)
     for (const line of listed.stdout.trim().split('\n')) expect(line).toMatch(/^100755 /);
   });
@@ -93,5 +90,31 @@ describe('bin/onepassword_events.cmd (Windows)', () => {
     const fatal = lines.filter((line) => line.includes('FATAL'));
     expect(fatal.length).toBeGreaterThanOrEqual(3);
     for (const line of fatal) expect(line).toMatch(/^>&2 echo FATAL TA-1password-events: /);
+  });
+});
+
+describe("the resident kind's launchers", () => {
+  const residentPosix = readFileSync(path.join(root, 'bin/onepassword_events_resident'), 'utf8');
+  const residentWindowsBytes = readFileSync(path.join(root, 'bin/onepassword_events_resident.cmd'));
+  const residentWindows = residentWindowsBytes.toString('latin1');
+
+  it('name the kind and exec the per-run launcher (sh): one runtime choice, node is the process', () => {
+    const lines = code(residentPosix, /^#/);
+    expect(lines).toContain('ONEPASSWORD_EVENTS_KIND=resident');
+    expect(lines).toContain('export ONEPASSWORD_EVENTS_KIND');
+    expect(lines.filter((l) => l.startsWith('exec '))).toEqual([
+      'exec "$bin_dir/onepassword_events" "$@"',
+    ]);
+    const syntax = spawnSync('sh', ['-n', path.join(root, 'bin/onepassword_events_resident')]);
+    expect(syntax.status).toBe(0);
+  });
+
+  it('name the kind and call the per-run launcher (cmd), ASCII with CRLF', () => {
+    expect([...residentWindowsBytes].every((byte) => byte < 0x80)).toBe(true);
+    expect(residentWindows.replace(/\r\n/g, '')).not.toContain('\n');
+    const lines = code(residentWindows, /^rem\b/i);
+    expect(lines).toContain('set "ONEPASSWORD_EVENTS_KIND=resident"');
+    expect(lines).toContain('call "%~dp0onepassword_events.cmd" %*');
+    expect(lines.at(-1)).toBe('exit /b %ERRORLEVEL%');
   });
 });

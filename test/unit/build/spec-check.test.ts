@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inputParams, type InputParam } from '../../../src/config/input-params';
-import { schemeName } from '../../../src/core/app-identity';
+import { residentSchemeName, schemeName } from '../../../src/core/app-identity';
 import { BuildError } from '../../../tools/build/errors';
 import { assertSpecMatches, readSpecEntries, specProblems } from '../../../tools/build/spec-check';
 
@@ -18,9 +18,20 @@ function withoutEntry(text: string, name: string): string {
 }
 
 describe('README/inputs.conf.spec', () => {
-  it('documents every input parameter with a description and its default', () => {
-    expect(specProblems(spec, schemeName, inputParams)).toEqual([]);
-    expect(() => assertSpecMatches(spec, schemeName, inputParams)).not.toThrow();
+  it.each([schemeName, residentSchemeName])(
+    'documents every parameter of [%s://<name>] with a description and its default',
+    (kind) => {
+      expect(specProblems(spec, kind, inputParams)).toEqual([]);
+      expect(() => assertSpecMatches(spec, kind, inputParams)).not.toThrow();
+    },
+  );
+
+  it('keeps the two kinds apart: the resident stanza is not read as the per-run one', () => {
+    const perRunOnly = spec.slice(0, spec.indexOf(`[${residentSchemeName}://`));
+    expect(specProblems(perRunOnly, residentSchemeName, inputParams)).toEqual([
+      `no [${residentSchemeName}://<name>] stanza with settings`,
+    ]);
+    expect(specProblems(perRunOnly, schemeName, inputParams)).toEqual([]);
   });
 
   it('documents exactly the scheme parameters, in the table order', () => {

@@ -1,6 +1,11 @@
-import { EventOutput, maxWriteBytes, type OutputTarget } from '../../../src/delivery/event-output';
+import {
+  EventOutput,
+  EventStream,
+  maxWriteBytes,
+  type OutputTarget,
+} from '../../../src/delivery/event-output';
 import type { PageJournal } from '../../../src/delivery/page-journal';
-import { streamOpen } from '../../../src/splunk/event-format';
+import { streamClose, streamOpen } from '../../../src/splunk/event-format';
 
 /** A pipe that takes at most `room` bytes per write() and records the calls it gets. */
 function shortPipe(room: number) {
@@ -56,5 +61,60 @@ describe('EventOutput', () => {
       `write ${maxWriteBytes} -> ${maxWriteBytes}`,
       'write 10 -> 10',
     ]);
+  });
+});
+
+describe('EventStream shared by several runs (the resident input)', () => {
+  const pageOf = (label: string, count: number, size: number) => {
+    const events = Array.from({ length: count }, (_, i) => `${label}${i}`.padEnd(size, '.') + '\n');
+    const ends: number[] = [];
+    let at = 0;
+    for (const e of events) ends.push((at += e.length));
+    return { page: { buffer: Buffer.from(events.join('')), ends }, events };
+  };
+
+  it("opens once, never interleaves two runs' pages, and only its owner closes it", async () => {
+    const pipe = shortPipe(700); // short writes: each page takes several writes and waits
+    const stream = new EventStream(pipe.target);
+    const a = new EventOutput(stream, () => false);
+    const b = new EventOutput(stream, () => false);
+    const pa = pageOf('a', 20, 100);
+    const pb = pageOf('b', 20, 100);
+    const [ra, rb] = await Promise.all([
+      a.writePage(pa.page, journal),
+      b.writePage(pb.page, journal),
+    ]);
+    expect([ra.delivered, rb.delivered]).toEqual([20, 20]);
+    await a.close();
+    await b.close();
+    // The runs' close() only waited: the stream is still open for the next runs.
+    expect(pipe.text()).toBe(streamOpen + pa.events.join('') + pb.events.join(''));
+    await stream.close();
+    expect(pipe.text()).toBe(streamOpen + pa.events.join('') + pb.events.join('') + streamClose);
+  });
+
+  it("cuts a run's page short at an event boundary on that run's stop only", async () => {
+    const pipe = shortPipe(250);
+    const stream = new EventStream(pipe.target);
+    let stopA = false;
+    const a = new EventOutput(stream, () => stopA);
+    const b = new EventOutput(stream, () => false);
+    const pa = pageOf('a', 10, 100);
+    const pb = pageOf('b', 10, 100);
+    const writingA = a.writePage(pa.page, {
+      progress: (delivered: number) => {
+        if (delivered >= 3) stopA = true;
+      },
+    } as unknown as PageJournal);
+    const writingB = b.writePage(pb.page, journal);
+    const ra = await writingA;
+    const rb = await writingB;
+    expect(ra.stopped).toBe(true);
+    expect(ra.delivered).toBeGreaterThanOrEqual(3);
+    expect(ra.delivered).toBeLessThan(10);
+    expect(rb).toEqual({ delivered: 10, stopped: false });
+    expect(pipe.text()).toBe(
+      streamOpen + pa.events.slice(0, ra.delivered).join('') + pb.events.join(''),
+    );
   });
 });

@@ -1,0 +1,85 @@
+/**
+ * The resident input (onepassword_events_resident, use_single_instance=true): splunkd starts one
+ * process for every stanza and never schedules it, so this loop does. Each account runs on its own
+ * timer (its `interval`, ± 10 %), and each tick is one account-run: the same four steps a per-run
+ * process takes (run-input.ts), so the lease, exactly-once delivery, health and retries hold
+ * unchanged. What the process adds is sharing: one runtime, one XML stream whose pages never
+ * interleave, and no start-up cost per run. One account's failure ends only that account-run; the
+ * next tick tries again. SIGTERM stops every run at an event boundary, then the stream is closed.
+ */
+import { describeError, errorClassOf } from '../core/errors';
+import { abortableSleep } from '../core/retry';
+import { firstRunDelayMs, nextRunDelayMs } from '../core/run-schedule';
+import type { InputConfig } from '../config/input-config';
+import { EventStream } from '../delivery/event-output';
+import type { InputDefinition } from '../splunk/input-definition';
+import type { RunEnvironment } from './run-context';
+import { collectingConfigs, runStanza } from './run-input';
+
+/** Runs until env.signal aborts or splunkd closes the stream; returns the process exit code. */
+export async function runResidentDefinition(
+  definition: InputDefinition,
+  env: RunEnvironment,
+): Promise<number> {
+  env.logger.addSecret(definition.sessionKey);
+  const configs = collectingConfigs(definition, env);
+  if (configs.length === 0) return 0;
+  const stream = env.output instanceof EventStream ? env.output : new EventStream(env.output);
+  const shared: RunEnvironment = { ...env, output: stream, runModel: 'resident' };
+  const shortest = Math.min(...configs.map((c) => c.intervalSeconds));
+  env.logger.info('resident input started', {
+    accounts: new Set(configs.map((c) => c.account)).size,
+    inputs: configs.length,
+  });
+  await Promise.all(
+    configs.map((config, i) =>
+      accountLoop(definition, config, shared, stream, firstRunDelayMs(i, configs.length, shortest)),
+    ),
+  );
+  await stream.close().catch(() => undefined);
+  if (stream.broken) {
+    env.logger.error('splunkd closed the event stream; the resident input stops');
+    return 1;
+  }
+  env.logger.info('resident input stopped');
+  return 0;
+}
+
+/** One stanza's runs, one after another, until the process stops. */
+async function accountLoop(
+  definition: InputDefinition,
+  config: InputConfig,
+  env: RunEnvironment,
+  stream: EventStream,
+  firstDelayMs: number,
+): Promise<void> {
+  let delay = firstDelayMs;
+  for (;;) {
+    if (!(await pause(delay, env.signal)) || stream.broken) return;
+    const started = env.now();
+    try {
+      await runStanza(definition, config, env);
+    } catch (error) {
+      // runStanza reports its own failures; this is the net under it, so the loop never ends.
+      env.logger.error(`run failed: ${describeError(error)}`, {
+        input: config.name,
+        account: config.account,
+        class: errorClassOf(error),
+      });
+    }
+    if (env.signal.aborted || stream.broken) return;
+    delay = nextRunDelayMs(config.intervalSeconds, env.now() - started, env.random());
+  }
+}
+
+/** Waits `ms`; false when the process is stopping. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  if (ms <= 0) return true;
+  try {
+    await abortableSleep(ms, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
