@@ -8,9 +8,11 @@ import type { FeedId } from '../core/feeds';
 import { loadAccount, secretNamesOf, type AccountConfig } from '../config/account';
 import { EventsApiClient } from '../events-api/client';
 import { resolveEndpoint, type EndpointChoice } from '../events-api/endpoint';
+import type { DispatcherPool } from '../http/dispatcher-pool';
 import { requireTokenClaims, type TokenClaims } from '../events-api/token';
 import type { Logger } from '../log/logger';
 import { readSecrets } from '../splunk/passwords';
+import type { SecretsCache } from '../splunk/secrets-cache';
 import type { SplunkdClient } from '../splunk/splunkd-client';
 
 export interface AccountSession {
@@ -22,14 +24,21 @@ export interface AccountSession {
 
 export const userAgent = `${userAgentProduct}/${typeof __PINNED_NODE_VERSION__ === 'string' ? 'node-' + __PINNED_NODE_VERSION__ : 'dev'}`;
 
+/** What the resident input keeps between runs; a per-run input reads and opens each itself. */
+export interface SharedSessionParts {
+  readonly dispatchers?: DispatcherPool | undefined;
+  readonly secrets?: SecretsCache | undefined;
+}
+
 /** undefined when the account has no saved token (not configured yet). */
 export async function openAccountSession(
   splunkd: SplunkdClient,
   name: string,
   logger: Logger,
   now: Date,
+  shared: SharedSessionParts = {},
 ): Promise<AccountSession | undefined> {
-  const secrets = await readSecrets(splunkd);
+  const secrets = await (shared.secrets?.get() ?? readSecrets(splunkd));
   // Before loading: a forged entry must be named even when the account has no entry of its own
   // or its own entry fails to load.
   const ignoredSecrets = secrets.foreignOf(secretNamesOf(name));
@@ -55,6 +64,7 @@ export async function openAccountSession(
   });
   const client = new EventsApiClient({
     baseUrl: endpoint.baseUrl,
+    pool: shared.dispatchers,
     token: account.token,
     userAgent,
     caPem: account.caPem,

@@ -12,7 +12,11 @@ import { abortableSleep } from '../core/retry';
 import { firstRunDelayMs, nextRunDelayMs } from '../core/run-schedule';
 import type { InputConfig } from '../config/input-config';
 import { EventStream } from '../delivery/event-output';
+import { DispatcherPool } from '../http/dispatcher-pool';
 import type { InputDefinition } from '../splunk/input-definition';
+import { readSecrets } from '../splunk/passwords';
+import { SecretsCache } from '../splunk/secrets-cache';
+import { SplunkdClient } from '../splunk/splunkd-client';
 import type { RunEnvironment } from './run-context';
 import { collectingConfigs, runStanza } from './run-input';
 
@@ -25,7 +29,22 @@ export async function runResidentDefinition(
   const configs = collectingConfigs(definition, env);
   if (configs.length === 0) return 0;
   const stream = env.output instanceof EventStream ? env.output : new EventStream(env.output);
-  const shared: RunEnvironment = { ...env, output: stream, runModel: 'resident' };
+  // One splunkd client and the Events API dispatchers stay warm between runs: an idle run is
+  // then a few requests on open connections, not new TLS contexts and handshakes.
+  const splunkd = new SplunkdClient({
+    serverUri: definition.serverUri,
+    sessionKey: definition.sessionKey,
+    splunkHome: env.splunkHome,
+    logger: env.logger,
+  });
+  const dispatchers = new DispatcherPool(env.now);
+  const secrets = new SecretsCache(() => readSecrets(splunkd), env.now);
+  const shared: RunEnvironment = {
+    ...env,
+    output: stream,
+    runModel: 'resident',
+    shared: { splunkd, dispatchers, secrets },
+  };
   const shortest = Math.min(...configs.map((c) => c.intervalSeconds));
   env.logger.info('resident input started', {
     accounts: new Set(configs.map((c) => c.account)).size,
@@ -37,6 +56,7 @@ export async function runResidentDefinition(
     ),
   );
   await stream.close().catch(() => undefined);
+  await Promise.all([splunkd.close().catch(() => undefined), dispatchers.closeAll()]);
   if (stream.broken) {
     env.logger.error('splunkd closed the event stream; the resident input stops');
     return 1;

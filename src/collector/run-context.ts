@@ -11,7 +11,9 @@ import type { EventStream, OutputTarget } from '../delivery/event-output';
 import { parseLogLevel, type Logger } from '../log/logger';
 import { readConfStanza } from '../splunk/conf';
 import type { InputDefinition } from '../splunk/input-definition';
+import type { DispatcherPool } from '../http/dispatcher-pool';
 import { KvStore } from '../splunk/kvstore';
+import type { SecretsCache } from '../splunk/secrets-cache';
 import { SplunkdClient } from '../splunk/splunkd-client';
 import { openAccountSession, tokenExpirySeconds, type AccountSession } from './account-session';
 import { writeHealth, type FeedOutcome, type HealthContext } from './health';
@@ -25,6 +27,15 @@ export interface RunEnvironment {
    * per-run input's on the same host, so the two never collect one account at once.
    */
   readonly runModel?: 'per-run' | 'resident';
+  /**
+   * Kept across runs by the resident input: its one splunkd client and the Events API
+   * dispatchers. A per-run input opens both per run and closes them at its end.
+   */
+  readonly shared?: {
+    readonly splunkd: SplunkdClient;
+    readonly dispatchers: DispatcherPool;
+    readonly secrets: SecretsCache;
+  };
   readonly splunkHome: string | undefined;
   readonly now: () => number;
   readonly random: () => number;
@@ -55,12 +66,14 @@ export async function openRun(
   logger.setLevel(config.logLevel);
   const runStart = env.now();
   const deadline = runStart + config.maxRunSeconds * 1000;
-  const splunkd = new SplunkdClient({
-    serverUri: definition.serverUri,
-    sessionKey: definition.sessionKey,
-    splunkHome: env.splunkHome,
-    logger,
-  });
+  const splunkd =
+    env.shared?.splunkd ??
+    new SplunkdClient({
+      serverUri: definition.serverUri,
+      sessionKey: definition.sessionKey,
+      splunkHome: env.splunkHome,
+      logger,
+    });
   if (!config.logLevelExplicit) {
     const global = await readConfStanza(splunkd, settingsConf, 'logging').catch(() => undefined);
     const level = parseLogLevel(global?.['log_level']);
@@ -100,6 +113,7 @@ export async function startSession(run: RunContext): Promise<AccountSession | un
       config.account,
       logger,
       new Date(run.env.now()),
+      run.env.shared ?? {},
     );
   } catch (error) {
     logger.error(`cannot start: ${describeError(error)}`, { class: errorClassOf(error) });

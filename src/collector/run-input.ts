@@ -97,7 +97,8 @@ export async function runStanza(
       await session.client.close().catch(() => undefined);
     }
   } finally {
-    await run.splunkd.close().catch(() => undefined);
+    // A shared client belongs to the resident input, which closes it when it stops.
+    if (!run.env.shared) await run.splunkd.close().catch(() => undefined);
   }
 }
 
@@ -126,6 +127,7 @@ async function collectAccount(run: RunContext, session: AccountSession): Promise
     return exitCodeFor([error]);
   } finally {
     held?.guard?.close();
+    stop.release();
     if (!finished) await writeHealth(run.kv, outcomes, healthContext(run, session), run.logger);
   }
 }

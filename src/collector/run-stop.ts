@@ -14,14 +14,23 @@ export class RunStop {
   private readonly controller = new AbortController();
   private first: StopReason | '' = '';
   private readonly polls: (() => StopReason | undefined)[] = [];
+  private readonly onParentAbort = (): void => this.stop('signal');
 
   constructor(
-    parent: AbortSignal,
+    private readonly parent: AbortSignal,
     private readonly deadline: number,
     private readonly now: () => number,
   ) {
     if (parent.aborted) this.stop('signal');
-    else parent.addEventListener('abort', () => this.stop('signal'), { once: true });
+    else parent.addEventListener('abort', this.onParentAbort, { once: true });
+  }
+
+  /**
+   * Detaches from the process's signal when the run is over: the resident input's signal lives
+   * as long as the process, and each listener would keep its whole run reachable.
+   */
+  release(): void {
+    this.parent.removeEventListener('abort', this.onParentAbort);
   }
 
   get signal(): AbortSignal {

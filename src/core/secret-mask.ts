@@ -43,17 +43,44 @@ function maskPieces(text: string, secret: string): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
-/** The secrets this process knows; one per process (see processSecrets). */
+/**
+ * A set of secrets and an index of their 12-character pieces, built once per secret: a text is
+ * then checked with one lookup per position, whatever the number of secrets (a resident input
+ * knows every account's token and masks every line and KV document with them).
+ */
 export class SecretMask {
   private readonly secrets: string[] = [];
+  /** Secrets of 8 to 11 characters, masked where they appear whole. */
+  private readonly short: string[] = [];
+  /** Every 12-character piece of a longer secret → the secrets that hold it. */
+  private readonly pieces = new Map<string, string[]>();
 
   add(secret: string): void {
-    if (secret.length >= minSecretLength && !this.secrets.includes(secret))
-      this.secrets.push(secret);
+    if (secret.length < minSecretLength || this.secrets.includes(secret)) return;
+    this.secrets.push(secret);
+    if (secret.length < minSecretPiece) {
+      this.short.push(secret);
+      return;
+    }
+    for (let i = 0; i + minSecretPiece <= secret.length; i++) {
+      const piece = secret.slice(i, i + minSecretPiece);
+      const holders = this.pieces.get(piece);
+      if (!holders) this.pieces.set(piece, [secret]);
+      else if (!holders.includes(secret)) holders.push(secret);
+    }
   }
 
+  /** Same result as maskSecrets(text, every secret added). */
   mask(text: string): string {
-    return this.secrets.length === 0 ? text : maskSecrets(text, this.secrets);
+    if (this.secrets.length === 0) return text;
+    let out = this.short.length === 0 ? text : maskSecrets(text, this.short);
+    const found = new Set<string>();
+    for (let i = 0; i + minSecretPiece <= out.length; i++) {
+      for (const secret of this.pieces.get(out.slice(i, i + minSecretPiece)) ?? [])
+        found.add(secret);
+    }
+    if (found.size > 0) out = maskSecrets(out, [...found]);
+    return out;
   }
 }
 

@@ -15,6 +15,7 @@ import { AddonError, describeError } from '../core/errors';
 import { introspectPath, type FeedSpec } from '../core/feeds';
 import { parseRetryAfter } from '../core/retry';
 import { maskSecrets } from '../core/secret-mask';
+import type { DispatcherPool } from '../http/dispatcher-pool';
 import { readCappedBody } from './body-limit';
 import { errorMessageOf } from './error-body';
 import { parsePage, type Page } from './page';
@@ -50,6 +51,8 @@ export interface TransportOptions {
 
 export interface EventsApiClientOptions extends TransportOptions {
   readonly baseUrl: string;
+  /** Dispatchers kept across runs (the resident input); without it the client has its own. */
+  readonly pool?: DispatcherPool | undefined;
   readonly token: string;
   readonly userAgent: string;
   /** Hard cap on one request, connect to last byte. */
@@ -103,12 +106,30 @@ export function createDispatcher(options: TransportOptions): Dispatcher {
   return new Agent({ connect, ...timeouts, keepAliveTimeout: 30_000 });
 }
 
+/** What shapes a connection: the key of a pooled dispatcher (the token is not part of it). */
+function transportSettings(options: TransportOptions): TransportOptions {
+  return {
+    caPem: options.caPem,
+    proxyUrl: options.proxyUrl,
+    proxyUsername: options.proxyUsername,
+    proxyPassword: options.proxyPassword,
+    connectTimeoutMs: options.connectTimeoutMs,
+    headersTimeoutMs: options.headersTimeoutMs,
+    bodyTimeoutMs: options.bodyTimeoutMs,
+  } as TransportOptions;
+}
+
 export class EventsApiClient {
   private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
   private readonly host: string;
 
   constructor(private readonly options: EventsApiClientOptions) {
-    this.dispatcher = createDispatcher(options);
+    const { pool } = options;
+    this.ownsDispatcher = pool === undefined;
+    this.dispatcher = pool
+      ? pool.get(transportSettings(options), () => createDispatcher(options))
+      : createDispatcher(options);
     this.host = new URL(options.baseUrl).host;
   }
 
@@ -194,8 +215,9 @@ export class EventsApiClient {
     };
   }
 
+  /** Closes the client's own dispatcher; a pooled one stays for the next run. */
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    if (this.ownsDispatcher) await this.dispatcher.close();
   }
 }
 

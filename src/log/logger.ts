@@ -3,7 +3,7 @@
  * DEBUG/INFO/WARN/ERROR/FATAL prefix as ERROR (1Password's app issue #46), so every line starts
  * with its level. Known secrets are masked before a line is written.
  */
-import { maskSecrets, processSecrets } from '../core/secret-mask';
+import { processSecrets, SecretMask } from '../core/secret-mask';
 
 export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -47,21 +47,25 @@ export function formatLine(level: LogLevel, message: string, fields: LogFields):
 }
 
 interface SharedState {
-  level: LogLevel;
-  secrets: string[];
-  write: (line: string) => void;
+  readonly secrets: SecretMask;
+  readonly write: (line: string) => void;
 }
 
+/**
+ * A logger and its children share the secrets and the sink; each has its own level, which a child
+ * takes from its parent when made: one account's log_level never changes another's lines.
+ */
 class LineLogger implements Logger {
   constructor(
     private readonly state: SharedState,
     private readonly context: LogFields,
+    private level: LogLevel,
   ) {}
 
   private emit(level: LogLevel, message: string, fields: LogFields | undefined): void {
-    if (rank[level] < rank[this.state.level]) return;
+    if (rank[level] < rank[this.level]) return;
     const line = formatLine(level, message, { ...this.context, ...fields });
-    this.state.write(maskSecrets(line, this.state.secrets) + '\n');
+    this.state.write(this.state.secrets.mask(line) + '\n');
   }
 
   debug(message: string, fields?: LogFields): void {
@@ -80,18 +84,18 @@ class LineLogger implements Logger {
     this.emit('FATAL', message, fields);
   }
   setLevel(level: LogLevel): void {
-    this.state.level = level;
+    this.level = level;
   }
   addSecret(secret: string): void {
     // Short strings would mask ordinary words; real secrets are long.
-    if (secret.length >= 8 && !this.state.secrets.includes(secret)) this.state.secrets.push(secret);
+    this.state.secrets.add(secret);
     processSecrets.add(secret);
   }
   child(context: LogFields): Logger {
-    return new LineLogger(this.state, { ...this.context, ...context });
+    return new LineLogger(this.state, { ...this.context, ...context }, this.level);
   }
 }
 
 export function createLogger(write: (line: string) => void, level: LogLevel = 'INFO'): Logger {
-  return new LineLogger({ level, secrets: [], write }, {});
+  return new LineLogger({ secrets: new SecretMask(), write }, {}, level);
 }

@@ -23,6 +23,7 @@ import {
   appId,
   checkpointCollection,
   healthCollection,
+  residentSchemeName,
   schemeName,
   secretRealm,
 } from '../../../src/core/app-identity';
@@ -101,6 +102,8 @@ export interface Testbed {
   readonly splunkHome: string;
   readonly appDir: string;
   readonly launcher: string;
+  /** The resident kind's launcher, bin/onepassword_events_resident (run natively). */
+  readonly residentLauncher: string;
   /** How the launcher runs (natively, or under qemu-user or Wine). */
   readonly host: PlatformHost;
   readonly checkpointDir: string;
@@ -119,6 +122,11 @@ export interface Testbed {
     name: string,
     params: Record<string, string>,
     sessionKey?: string,
+    member?: Member,
+  ): string;
+  /** What splunkd sends the resident kind (use_single_instance): every stanza in one definition. */
+  residentXml(
+    inputs: readonly { readonly name: string; readonly params: Record<string, string> }[],
     member?: Member,
   ): string;
   run(
@@ -213,11 +221,26 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       ],
     });
 
+  const residentXml: Testbed['residentXml'] = (inputs, member) =>
+    buildInputDefinitionXml({
+      serverHost: member?.serverHost ?? 'testbed-host',
+      serverUri: splunkd.url,
+      sessionKey: splunkd.systemSessionKey,
+      checkpointDir: host.path(member?.checkpointDir ?? checkpointDir),
+      stanzas: inputs.map(({ name, params }) => ({
+        name: `${residentSchemeName}://${name}`,
+        app: appId,
+        params: { index: 'onepassword', ...params },
+      })),
+    });
+
   return {
     dir,
     splunkHome,
     appDir,
     launcher,
+    residentLauncher: join(appDir, 'bin', 'onepassword_events_resident'),
+    residentXml,
     host,
     checkpointDir,
     sim,

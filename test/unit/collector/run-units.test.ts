@@ -16,6 +16,29 @@ describe('RunStop: one signal for every reason to stop', () => {
     expect((stop.signal.reason as AddonError).errorClass).toBe('cancelled');
   });
 
+  it('release() detaches from the process signal, so a finished run is not kept alive by it', () => {
+    const parent = new AbortController();
+    const added: unknown[] = [];
+    const removed: unknown[] = [];
+    const signal = parent.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((type: string, fn: EventListener, o?: AddEventListenerOptions) => {
+      added.push(fn);
+      add(type, fn, o);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((type: string, fn: EventListener) => {
+      removed.push(fn);
+      remove(type, fn);
+    }) as typeof signal.removeEventListener;
+    const stop = new RunStop(signal, Number.MAX_SAFE_INTEGER, () => 0);
+    stop.release();
+    expect(added).toHaveLength(1);
+    expect(removed).toEqual(added);
+    parent.abort();
+    expect(stop.reason).toBe(''); // released: a later SIGTERM is the next run's business
+  });
+
   it('notices the time budget on the injected clock', () => {
     let now = 1000;
     const stop = new RunStop(new AbortController().signal, 5000, () => now);

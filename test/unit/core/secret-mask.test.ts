@@ -58,3 +58,31 @@ describe('SecretMask', () => {
     expect(mask.mask(`x ${token} ${token.slice(100, 130)}`)).toBe(`x ${redacted} ${redacted}`);
   });
 });
+
+describe('SecretMask (indexed once per secret) masks exactly as maskSecrets', () => {
+  const others = Array.from({ length: 40 }, (_, i) =>
+    token.replace(/.{20}$/, `other-token-${String(i).padStart(8, '0')}`),
+  );
+  const mask = new SecretMask();
+  for (const s of [token, ...others, 'pw-12345', 'short']) mask.add(s);
+  const all = [token, ...others, 'pw-12345', 'short'];
+
+  it.each([
+    ['no secret', 'INFO run summary input=acme events=0'],
+    ['a whole token', `Bearer ${token}`],
+    ['a cut token', `answered 500: Bearer ${token.slice(0, 61)}`],
+    ['pieces of several', `${others[3]?.slice(-30)} and ${signature.slice(2, 30)} pw-12345`],
+    ['a piece at the very end', `x${others[39]?.slice(-12)}`],
+  ])('%s', (_label, text) => {
+    expect(mask.mask(text)).toBe(maskSecrets(text, all));
+  });
+
+  it('ignores a secret added twice and short strings', () => {
+    const m = new SecretMask();
+    m.add('abc');
+    expect(m.mask('abc')).toBe('abc');
+    m.add(token);
+    m.add(token);
+    expect(m.mask(token)).toBe(redacted);
+  });
+});
