@@ -55,6 +55,7 @@ const presets = {
     residentInterval: 5,
     fairnessAccounts: 100,
     fairnessSeconds: 30,
+    fairnessResidentInterval: 10,
     profileEvents: 90_000,
     startupRuns: 15,
   },
@@ -73,6 +74,7 @@ const presets = {
     residentInterval: 5,
     fairnessAccounts: 10,
     fairnessSeconds: 10,
+    fairnessResidentInterval: 2,
     profileEvents: 30_000,
     startupRuns: 5,
   },
@@ -237,6 +239,7 @@ async function main() {
           results.fairness = await measureBackfillFairness(stand, {
             accounts: options.fairnessAccounts,
             seconds: options.fairnessSeconds,
+            residentInterval: options.fairnessResidentInterval,
             StreamReader,
             log,
           });

@@ -76,6 +76,8 @@ function spread(events) {
     medianEvents: median(events),
     maxEvents: Math.max(...events),
     jainIndex: sum > 0 ? (sum * sum) / (events.length * sumSquares) : undefined,
+    accountsWithNoEvents: events.filter((e) => e === 0).length,
+    eventsPerAccountSorted: [...events].sort((a, b) => a - b),
   };
 }
 
@@ -132,7 +134,7 @@ function residentEnding(result, state) {
   return {
     exitCode: result.exitCode,
     signal: result.signal,
-    stoppedBy: state.stoppedBy,
+    sigtermReason: state.stoppedBy,
     shutdownMs,
     stream,
     cleanStop: clean,
@@ -155,6 +157,8 @@ async function runResident(stand, options) {
     runsByInput: new Map(),
     summaryEventsByInput: new Map(),
     eventsByInput: new Map(),
+    firstEventMsByInput: new Map(),
+    runsStoppedBy: {},
     eventsOfOtherStanzas: 0,
     otherStanzas: new Set(),
     problemLines: [],
@@ -191,6 +195,8 @@ async function runResident(stand, options) {
     state.summaries++;
     state.runsByInput.set(name, (state.runsByInput.get(name) ?? 0) + 1);
     state.summaryEventsByInput.set(name, (state.summaryEventsByInput.get(name) ?? 0) + events);
+    const why = logField(line, 'stopped_by')?.replace(/^"|"$/g, '') ?? '?';
+    state.runsStoppedBy[why] = (state.runsStoppedBy[why] ?? 0) + 1;
     options.onSummary?.({ name, events, elapsedMs: Number(logField(line, 'elapsed_ms')) }, state);
   };
   const result = await runMeasured({
@@ -210,8 +216,12 @@ async function runResident(stand, options) {
     },
     onEvent(event) {
       const name = inputName(event.stanza);
-      if (ours.has(name)) state.eventsByInput.set(name, (state.eventsByInput.get(name) ?? 0) + 1);
-      else {
+      if (ours.has(name)) {
+        const count = state.eventsByInput.get(name) ?? 0;
+        if (count === 0)
+          state.firstEventMsByInput.set(name, Math.round(performance.now() - state.started));
+        state.eventsByInput.set(name, count + 1);
+      } else {
         state.eventsOfOtherStanzas++;
         if (state.otherStanzas.size < 5) state.otherStanzas.add(event.stanza);
       }
@@ -226,6 +236,7 @@ async function runResident(stand, options) {
   for (const t of timers) clearTimeout(t);
   const runs = options.names.map((n) => state.runsByInput.get(n) ?? 0);
   const unknownInputs = [...state.runsByInput.keys()].filter((n) => !ours.has(n));
+  const firsts = [...state.firstEventMsByInput.values()];
   return {
     result,
     state,
@@ -236,7 +247,13 @@ async function runResident(stand, options) {
       maxPerAccount: Math.max(...runs),
       accountsNeverRun: runs.filter((r) => r === 0).length,
       summariesOfUnknownInputs: unknownInputs.length > 0 ? unknownInputs.slice(0, 5) : undefined,
+      stoppedBy: state.runsStoppedBy,
     },
+    // When each account's first event reached stdout, ms after the start (accounts with any).
+    firstEventMs:
+      firsts.length > 0
+        ? { min: Math.min(...firsts), median: median(firsts), max: Math.max(...firsts) }
+        : undefined,
     logLevels: state.levels,
     problemLines: state.problemLines,
   };
@@ -284,6 +301,11 @@ async function idleResident(stand, accounts, options) {
     options.log(
       `  WARN the resident input completed ${samples.length} of ${options.cycles} cycles ` +
         `(${run.accountRuns.total} account-runs) before it was stopped (${run.ending.ending})`,
+    );
+  if (perIdle !== undefined && perIdle > 0.8 * options.interval * 1000)
+    options.log(
+      `  WARN an idle cycle took ${Math.round(perIdle)} ms of CPU, near or over the ${options.interval} s interval: ` +
+        'the process was saturated and its account-runs ran late, back to back',
     );
   if (samples.slice(1).some((x) => x.events > 0))
     options.log(
@@ -395,7 +417,7 @@ export async function measureIdleAccounts(stand, options) {
 
 /**
  * @param {object} stand from openBed (zero latency, no rate limit)
- * @param {{accounts: number, seconds: number, StreamReader: Function, log: Function}} options
+ * @param {{accounts: number, seconds: number, residentInterval: number, StreamReader: Function, log: Function}} options
  */
 export async function measureBackfillFairness(stand, options) {
   stand.StreamReader = options.StreamReader;
@@ -435,19 +457,19 @@ export async function measureBackfillFairness(stand, options) {
       `median ${result.medianEvents}, max ${result.maxEvents}, Jain's index ${result.jainIndex?.toFixed(3)}`,
   );
 
-  // The same window with fresh accounts on the same backlog, all in one resident process: each
-  // account's first run is longer than the window (max_run_seconds twice it, interval 1 s so a
-  // run that ends early is followed at once), and SIGTERM ends the window.
+  // The same window with fresh accounts on the same backlog, all in one resident process. Each
+  // account's first run is longer than the window (max_run_seconds twice it) and SIGTERM ends the
+  // window, so every account runs continuously once started. The input spreads first runs over
+  // the shortest interval (run-schedule.ts) and a lease lives 1.5 intervals (at least 10 s):
+  // `residentInterval` trades a short start spread against a lease that outlives a slow loop.
   const residentAccounts = [];
   for (let i = 0; i < options.accounts; i++)
     residentAccounts.push(await stand.account(uuid, 'fairres'));
   const names = residentAccounts.map((a) => a.name);
+  const maxRunSeconds = Math.min(3600, Math.max(10, 2 * options.seconds));
   const run = await runResident(stand, {
     names,
-    params: {
-      interval: '1',
-      max_run_seconds: String(Math.min(3600, Math.max(10, 2 * options.seconds))),
-    },
+    params: { interval: String(options.residentInterval), max_run_seconds: String(maxRunSeconds) },
     StreamReader: options.StreamReader,
     stopAfterMs: options.seconds * 1000,
     deadlineMs: options.seconds * 1000 + 60_000,
@@ -465,13 +487,14 @@ export async function measureBackfillFairness(stand, options) {
         [...run.state.otherStanzas].join(', '),
     );
   result.resident = {
-    interval: 1,
-    maxRunSeconds: Math.min(3600, Math.max(10, 2 * options.seconds)),
+    interval: options.residentInterval,
+    maxRunSeconds,
     windowSeconds: options.seconds,
     wallMs: Math.round(run.result.wallMs),
     cpuMs: run.result.cpuMs,
     ...spread(perAccount),
     eventsOnStdout: run.result.events,
+    firstEventMs: run.firstEventMs,
     eventsOfOtherStanzas: run.state.eventsOfOtherStanzas,
     // Each run's summary counts its events too (when the runs log one at SIGTERM).
     accountsWhoseSummaryDisagrees: summariesDisagree.length,

@@ -145,6 +145,17 @@ function table(headers, rows) {
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
+/** What the resident input said on stderr beyond INFO: counts by level and the first such line. */
+function residentStderr(x) {
+  const levels = Object.entries(x.logLevels ?? {}).filter(
+    ([level]) => !['INFO', 'DEBUG'].includes(level),
+  );
+  if (levels.length === 0) return [];
+  return [
+    `   resident input's stderr: ${levels.map(([level, count]) => `${count} ${level}`).join(', ')}; first: ${x.problemLines?.[0] ?? ''}`,
+  ];
+}
+
 /** The printed report. */
 export function formatReport(r) {
   const out = [];
@@ -400,6 +411,12 @@ export function formatReport(r) {
         ],
       ),
     );
+    out.push(
+      `   resident: first cycle ${n0(id.resident.firstCycleCpuMs)} ms CPU (start-up, ${n0(id.resident.firstCycleEvents)} events), ` +
+        `${n1(id.resident.cpuMsPerAccountRun)} ms CPU per idle account-run, median account-run ${n0(id.resident.medianAccountRunMs)} ms wall; ` +
+        `${id.resident.accountRuns.total} account-runs, ${id.resident.accountRuns.minPerAccount}–${id.resident.accountRuns.maxPerAccount} per account`,
+      ...residentStderr(id.resident),
+    );
   }
   const fa = r.fairness;
   if (fa) {
@@ -415,6 +432,12 @@ export function formatReport(r) {
         `   one resident input, the same ${fa.accounts} accounts' backlogs as stanzas, SIGTERM after ${fr.windowSeconds} s: ` +
           `${n0(fr.events)} events in ${n1(fr.wallMs / 1000)} s (${n0(fr.cpuMs)} ms CPU), per account min ${n0(fr.minEvents)} / ` +
           `median ${n0(fr.medianEvents)} / max ${n0(fr.maxEvents)}, Jain's index ${fr.jainIndex?.toFixed(3)}, ${n0(fr.peakRssMb)} MB peak RSS`,
+        `   (interval ${fr.interval} s, max_run_seconds ${fr.maxRunSeconds}): ${fr.accountsWithNoEvents} accounts without an event; ` +
+          `first event per account after ${fr.firstEventMs ? `${n1(fr.firstEventMs.min / 1000)} / ${n1(fr.firstEventMs.median / 1000)} / ${n1(fr.firstEventMs.max / 1000)} s (min / median / max)` : '–'}; ` +
+          `account-runs by stopped_by: ${Object.entries(fr.accountRuns.stoppedBy ?? {})
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        ...residentStderr(fr),
       );
   }
   const p = r.profile;
