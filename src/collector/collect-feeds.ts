@@ -106,17 +106,21 @@ function collectFeed(c: Collection, feedId: FeedId): Promise<FeedRunResult> {
     journal: new PageJournal(
       join(run.definition.checkpointDir, `${config.account}__${feedId}.journal`),
     ),
-    formatter: createEventFormatter({
-      stanza: config.stanza,
-      index: config.feedIndexes[feedId],
-      sourcetype: feed.sourcetype,
-      source: `${schemeName}://${config.name}`,
-      host: config.host,
-    }),
+    formatter: createEventFormatter(
+      {
+        stanza: config.stanza,
+        index: config.feedIndexes[feedId],
+        sourcetype: feed.sourcetype,
+        source: `${schemeName}://${config.name}`,
+        host: config.host,
+      },
+      run.env.shared?.pageBuffers,
+    ),
     logger,
     now: run.env.now,
     shouldStop: () => c.stop.shouldStop(),
     stopReason: () => c.stop.reason,
+    pagePermits: run.env.shared?.pagePermits,
   });
 }
 

@@ -4,6 +4,7 @@
  * only then moves the cursor. The loop decides what to fetch and which events are new.
  */
 import { AddonError, describeError, errorClassOf } from '../core/errors';
+import type { FairPermits } from '../core/fair-permits';
 import type { FeedSpec } from '../core/feeds';
 import { formatRfc3339 } from '../core/timestamp';
 import type { PageRequest } from '../events-api/client';
@@ -26,6 +27,8 @@ export interface FeedLoopDeps extends Omit<FeedDeliveryDeps, 'feed'> {
   readonly shouldStop: () => boolean;
   /** Why the run stopped ('' while it runs): a request cut by the time budget is no failure. */
   readonly stopReason?: () => StopReason | '';
+  /** Shared by the resident input's feeds: a page holds one from its fetch to its commit. */
+  readonly pagePermits?: FairPermits | undefined;
 }
 
 export interface FeedRunResult {
@@ -100,23 +103,63 @@ export async function runFeed(deps: FeedLoopDeps): Promise<FeedRunResult> {
 /** Pages until the feed is caught up (true) or the run stops (false). */
 async function pageThrough(walk: Walk): Promise<boolean> {
   const { deps } = walk;
-  let pending: Promise<Page> | undefined = deps.fetchPage(walk.request);
-  while (pending) {
-    const page = await settle(walk, pending);
-    pending = undefined;
-    checkProgress(walk.request, page);
-    // Fetch the next page while this one is written (it is a read; the cursor moves only later).
-    if (page.hasMore && !deps.shouldStop()) {
-      pending = deps.fetchPage({ cursor: page.cursor });
-      pending.catch(() => undefined);
+  const permits = pagePermitsOf(deps);
+  try {
+    let pending: Promise<Page> | undefined = permits.fetch(walk.request);
+    while (pending) {
+      const page = await settle(walk, pending);
+      pending = undefined;
+      checkProgress(walk.request, page);
+      // Fetch the next page while this one is written (it is a read; the cursor moves only later).
+      if (page.hasMore && !deps.shouldStop()) {
+        pending = permits.fetch({ cursor: page.cursor });
+        pending.catch(() => undefined);
+      }
+      const whole = await deliverPage(walk, page);
+      permits.releaseOldest();
+      if (!whole) return false;
+      walk.request = { cursor: page.cursor };
+      walk.delivered = [];
+      if (!page.hasMore) return true;
+      if (deps.shouldStop()) return false;
     }
-    if (!(await deliverPage(walk, page))) return false;
-    walk.request = { cursor: page.cursor };
-    walk.delivered = [];
-    if (!page.hasMore) return true;
-    if (deps.shouldStop()) return false;
+    return false;
+  } finally {
+    permits.close();
   }
-  return false;
+}
+
+/**
+ * fetchPage under the shared page permits (the resident input), released oldest first as pages
+ * are delivered; without permits, fetchPage as it is.
+ */
+function pagePermitsOf(deps: FeedLoopDeps): {
+  fetch: (request: PageRequest) => Promise<Page>;
+  releaseOldest: () => void;
+  close: () => void;
+} {
+  const shared = deps.pagePermits;
+  if (!shared)
+    return { fetch: deps.fetchPage, releaseOldest: () => undefined, close: () => undefined };
+  const held: (() => void)[] = [];
+  let closed = false;
+  return {
+    fetch: async (request) => {
+      const release = await shared.acquire();
+      // Granted after the loop ended (a prefetch stopped short): hand it straight back.
+      if (closed) {
+        release();
+        throw new AddonError('cancelled', 'the feed loop has ended');
+      }
+      held.push(release);
+      return deps.fetchPage(request);
+    },
+    releaseOldest: () => held.shift()?.(),
+    close: () => {
+      closed = true;
+      held.splice(0).forEach((release) => release());
+    },
+  };
 }
 
 /** The page, or after a stale cursor (once per run) the first page from the reset position. */

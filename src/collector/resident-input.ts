@@ -8,10 +8,12 @@
  * next tick tries again. SIGTERM stops every run at an event boundary, then the stream is closed.
  */
 import { describeError, errorClassOf } from '../core/errors';
+import { FairPermits, residentPagesInFlight } from '../core/fair-permits';
 import { abortableSleep } from '../core/retry';
 import { firstRunDelayMs, nextRunDelayMs } from '../core/run-schedule';
 import type { InputConfig } from '../config/input-config';
 import { EventStream } from '../delivery/event-output';
+import { PageBuffers } from '../delivery/page-buffers';
 import { DispatcherPool } from '../http/dispatcher-pool';
 import type { InputDefinition } from '../splunk/input-definition';
 import { readSecrets } from '../splunk/passwords';
@@ -43,7 +45,13 @@ export async function runResidentDefinition(
     ...env,
     output: stream,
     runModel: 'resident',
-    shared: { splunkd, dispatchers, secrets },
+    shared: {
+      splunkd,
+      dispatchers,
+      secrets,
+      pagePermits: new FairPermits(residentPagesInFlight),
+      pageBuffers: new PageBuffers(residentPagesInFlight),
+    },
   };
   const shortest = Math.min(...configs.map((c) => c.intervalSeconds));
   env.logger.info('resident input started', {

@@ -4,10 +4,12 @@
  * account's session (token, endpoint, client), whose failure is recorded in the health documents.
  */
 import { settingsConf } from '../core/app-identity';
+import type { FairPermits } from '../core/fair-permits';
 import { describeError, errorClassOf } from '../core/errors';
 import type { FeedId } from '../core/feeds';
 import type { InputConfig } from '../config/input-config';
 import type { EventStream, OutputTarget } from '../delivery/event-output';
+import type { PageBuffers } from '../delivery/page-buffers';
 import { parseLogLevel, type Logger } from '../log/logger';
 import { readConfStanza } from '../splunk/conf';
 import type { InputDefinition } from '../splunk/input-definition';
@@ -35,6 +37,8 @@ export interface RunEnvironment {
     readonly splunkd: SplunkdClient;
     readonly dispatchers: DispatcherPool;
     readonly secrets: SecretsCache;
+    readonly pagePermits: FairPermits;
+    readonly pageBuffers: PageBuffers;
   };
   readonly splunkHome: string | undefined;
   readonly now: () => number;

@@ -79,10 +79,14 @@ export class FeedDelivery {
   ): Promise<{ readonly delivered: number; readonly stopped: boolean }> {
     if (items.length === 0) return { delivered: 0, stopped: false };
     this.deps.journal.begin(request, [...skipped, ...items.map((i) => i.uuid)], skipped.length);
-    return this.deps.output.writePage(
-      this.deps.formatter.formatPage(page.bytes, items),
-      this.deps.journal,
-    );
+    try {
+      return await this.deps.output.writePage(
+        this.deps.formatter.formatPage(page.bytes, items),
+        this.deps.journal,
+      );
+    } finally {
+      this.deps.formatter.release();
+    }
   }
 
   /**

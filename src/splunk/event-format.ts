@@ -37,9 +37,17 @@ export interface EventFormatter {
    * formatting the next (one formatter per feed, whose loop does exactly that).
    */
   formatPage(bytes: Buffer, events: readonly PageEvent[]): FormattedPage;
+  /** The last page is written: with shared buffers, hand its buffer back (else a no-op). */
+  release(): void;
 }
 
-export function createEventFormatter(meta: EventMeta): EventFormatter {
+/** Where a formatter's buffer comes from when it does not keep its own (the resident input). */
+export interface BufferSource {
+  take(size: number): Buffer;
+  give(buffer: Buffer): void;
+}
+
+export function createEventFormatter(meta: EventMeta, shared?: BufferSource): EventFormatter {
   const head = `<event stanza="${escapeXmlText(meta.stanza)}" unbroken="1"><time>`;
   const middle =
     `</time><index>${escapeXmlText(meta.index)}</index><sourcetype>${escapeXmlText(meta.sourcetype)}</sourcetype>` +
@@ -49,7 +57,7 @@ export function createEventFormatter(meta: EventMeta): EventFormatter {
   const middleBytes = Buffer.from(middle, 'utf8');
   const tailBytes = Buffer.from(tail, 'utf8');
   const fixed = headBytes.length + middleBytes.length + tailBytes.length;
-  let reusable = Buffer.alloc(0);
+  let reusable: Buffer = Buffer.alloc(0);
   return {
     format: (time, rawJson) => head + time + middle + escapeJsonForXml(rawJson) + tail,
     formatPage(bytes, events) {
@@ -70,7 +78,10 @@ export function createEventFormatter(meta: EventMeta): EventFormatter {
       }
       // One buffer per formatter, grown when a page needs more: a fresh 1 MB Buffer per page was
       // native memory that lingered until a GC found its handle, and malloc kept it after that.
-      if (reusable.length < size) reusable = Buffer.allocUnsafeSlow(size + (size >> 3));
+      if (shared && reusable.length < size) {
+        if (reusable.length > 0) shared.give(reusable);
+        reusable = shared.take(size);
+      } else if (reusable.length < size) reusable = Buffer.allocUnsafeSlow(size + (size >> 3));
       const buffer = reusable.subarray(0, size);
       const ends = new Array<number>(events.length);
       let at = 0;
@@ -88,6 +99,11 @@ export function createEventFormatter(meta: EventMeta): EventFormatter {
         ends[i] = at;
       }
       return { buffer, ends };
+    },
+    release() {
+      if (!shared || reusable.length === 0) return;
+      shared.give(reusable);
+      reusable = Buffer.alloc(0);
     },
   };
 }

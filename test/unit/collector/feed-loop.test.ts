@@ -13,6 +13,7 @@ import type { Checkpoint, CheckpointStore } from '../../../src/delivery/checkpoi
 import { EventOutput, type OutputTarget } from '../../../src/delivery/event-output';
 import { journalSlotPaths, PageJournal } from '../../../src/delivery/page-journal';
 import type { PageRequest } from '../../../src/events-api/client';
+import { FairPermits } from '../../../src/core/fair-permits';
 import { parsePage, type Page } from '../../../src/events-api/page';
 import { createLogger } from '../../../src/log/logger';
 import { createEventFormatter } from '../../../src/splunk/event-format';
@@ -292,6 +293,51 @@ describe('runFeed', () => {
     expect((r.error as AddonError).errorClass).toBe('unauthorized');
     expect(f.store.docs.size).toBe(0);
     expect(f.received).toEqual([]);
+  });
+
+  it('under shared page permits (the resident input): at most two pages held, all handed back', async () => {
+    const permits = new FairPermits(2);
+    const f: Fakes = { api: new FakeApi(10), store: new MemoryStore(), received: [] };
+    let most = 0;
+    const r = await runFeed(
+      deps(f, dir, pipe(f.received, { chunk: 1 << 20 }), {
+        pagePermits: permits,
+        fetchPage: async (request) => {
+          most = Math.max(most, 2 - permits.available);
+          return f.api.fetch(request);
+        },
+      }),
+    );
+    expect(r.error).toBeUndefined();
+    expect(deliveredUuids(f.received)).toEqual(f.api.items.map((i) => i.uuid));
+    expect(most).toBeGreaterThan(0);
+    expect([permits.available, permits.queued]).toEqual([2, 0]);
+  });
+
+  it('hands every permit back when a fetch fails (401) or the run stops mid-page', async () => {
+    const permits = new FairPermits(1);
+    const f: Fakes = { api: new FakeApi(4), store: new MemoryStore(), received: [] };
+    await runFeed(
+      deps(f, dir, pipe(f.received, { chunk: 1 << 20 }), {
+        pagePermits: permits,
+        fetchPage: async () => {
+          throw new AddonError('unauthorized', 'revoked', { status: 401 });
+        },
+      }),
+    );
+    expect(permits.available).toBe(1);
+    let stop = false;
+    await runFeed(
+      deps(f, dir, pipe(f.received, { chunk: 1 << 20 }), {
+        pagePermits: permits,
+        fetchPage: async (request) => {
+          stop = true;
+          return f.api.fetch(request);
+        },
+        shouldStop: () => stop,
+      }),
+    );
+    expect([permits.available, permits.queued]).toEqual([1, 0]);
   });
 
   it('stops at an event boundary when asked to stop mid-page, then resumes exactly', async () => {

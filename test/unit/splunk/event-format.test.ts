@@ -1,4 +1,5 @@
 import { parsePage } from '../../../src/events-api/page';
+import { PageBuffers } from '../../../src/delivery/page-buffers';
 import { createEventFormatter, type FormattedPage } from '../../../src/splunk/event-format';
 
 const meta = {
@@ -56,5 +57,48 @@ describe('formatPage', () => {
       expect(event.endsWith('</event>\n')).toBe(true);
       from = end;
     }
+  });
+});
+
+describe('formatPage with shared buffers (the resident input)', () => {
+  it('writes the same bytes, borrowing one buffer per page and handing it back on release', () => {
+    const buffers = new PageBuffers(2);
+    const a = createEventFormatter(meta, buffers);
+    const b = createEventFormatter(meta, buffers);
+    const big = Array.from({ length: 30 }, (_v, i) => `note <${i}> ${'y'.repeat(i * 11)}`);
+    const small = ['a', 'é<'];
+    for (const notes of [big, small, big]) {
+      const page = pageOf(notes);
+      const fa = a.formatPage(page.bytes, page.items);
+      const fb = b.formatPage(page.bytes, page.items);
+      // Two pages in flight never share a buffer.
+      expect(
+        fa.buffer.buffer === fb.buffer.buffer && fa.buffer.byteOffset === fb.buffer.byteOffset,
+      ).toBe(false);
+      expect(text(fa)).toBe(expected(notes));
+      expect(text(fb)).toBe(expected(notes));
+      a.release();
+      b.release();
+      expect(buffers.held).toBe(2);
+    }
+  });
+
+  it('keeps at most `keep` free buffers; a released formatter holds none', () => {
+    const buffers = new PageBuffers(1);
+    const taken = [buffers.take(100), buffers.take(100), buffers.take(50)];
+    taken.forEach((t) => buffers.give(t));
+    expect(buffers.held).toBe(1);
+    expect(buffers.take(10).length).toBeGreaterThanOrEqual(100);
+    expect(buffers.held).toBe(0);
+    expect(buffers.take(1000).length).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("without shared buffers, release keeps the formatter's own buffer (per-run reuse)", () => {
+    const formatter = createEventFormatter(meta);
+    const page = pageOf(['a', 'b']);
+    const first = formatter.formatPage(page.bytes, page.items);
+    formatter.release();
+    const second = formatter.formatPage(page.bytes, page.items);
+    expect(second.buffer.buffer).toBe(first.buffer.buffer);
   });
 });
