@@ -7,6 +7,9 @@
  * interleave, and no start-up cost per run. One account's failure ends only that account-run; the
  * next tick tries again. SIGTERM stops every run at an event boundary, then the stream is closed.
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { residentSchemeName, schemeName } from '../core/app-identity';
 import { describeError, errorClassOf } from '../core/errors';
 import { FairPermits, residentPagesInFlight } from '../core/fair-permits';
 import { abortableSleep } from '../core/retry';
@@ -22,12 +25,25 @@ import { SplunkdClient } from '../splunk/splunkd-client';
 import type { RunEnvironment } from './run-context';
 import { collectingConfigs, runStanza } from './run-input';
 
+/**
+ * splunkd gives each kind its own checkpoint_dir (modinputs/<kind>). The resident kind keeps its
+ * page journals (and, without a KV store, its file checkpoints) in the per-run kind's, so an input
+ * moved between kinds under one name finds them where it left them. Pure.
+ */
+export function sharedCheckpointDir(dir: string): string {
+  return path.basename(dir) === residentSchemeName ? path.join(path.dirname(dir), schemeName) : dir;
+}
+
 /** Runs until env.signal aborts or splunkd closes the stream; returns the process exit code. */
 export async function runResidentDefinition(
-  definition: InputDefinition,
+  given: InputDefinition,
   env: RunEnvironment,
 ): Promise<number> {
-  env.logger.addSecret(definition.sessionKey);
+  env.logger.addSecret(given.sessionKey);
+  const definition = { ...given, checkpointDir: sharedCheckpointDir(given.checkpointDir) };
+  if (definition.checkpointDir !== given.checkpointDir) {
+    mkdirSync(definition.checkpointDir, { recursive: true });
+  }
   const configs = collectingConfigs(definition, env);
   if (configs.length === 0) return 0;
   const stream = env.output instanceof EventStream ? env.output : new EventStream(env.output);

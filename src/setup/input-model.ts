@@ -1,6 +1,7 @@
 /**
- * The per-account input form: read from a data/inputs/onepassword_events stanza, checked, and
- * turned back into POST parameters. Names and defaults come from src/config/input-params.ts.
+ * The per-account input form: read from a data/inputs/<kind> stanza (either kind, input-kind.ts),
+ * checked, and turned back into POST parameters, or into a move to the other kind. Names and
+ * defaults come from src/config/input-params.ts.
  */
 import {
   defaultIndex,
@@ -14,6 +15,7 @@ import { accountNamePattern } from './account-model';
 import { isSplunkTrue, retentionDays } from '../core/contracts';
 import { feedIds, isFeedId, type FeedId } from '../core/feeds';
 import { featureList } from './account-model';
+import { defaultInputKind, type InputKind } from './input-kind';
 
 export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -26,10 +28,16 @@ export { retentionDays } from '../core/contracts';
 export type StartMode = 'default' | 'date' | 'custom';
 
 export interface InputForm {
-  /** The stanza name (onepassword_events://<name>); the account's name unless chosen otherwise. */
+  /** The stanza name (<scheme>://<name>); the account's name unless chosen otherwise. */
   readonly name: string;
   readonly account: string;
   readonly exists: boolean;
+  /** The kind chosen in the dialog. */
+  readonly kind: InputKind;
+  /** The kind the stanza is stored as; undefined until saved. Differs from `kind` for a move. */
+  readonly savedKind: InputKind | undefined;
+  /** The stanza's parameters the dialog does not show (limit…), carried over when it moves. */
+  readonly kept: Readonly<Record<string, string>>;
   readonly enabled: boolean;
   readonly feeds: readonly FeedId[];
   readonly index: string;
@@ -73,6 +81,9 @@ export function newInputForm(account: string, scopes: readonly FeedId[] | undefi
     name: account,
     account,
     exists: false,
+    kind: defaultInputKind,
+    savedKind: undefined,
+    kept: {},
     enabled: true,
     feeds: scopes === undefined ? [...feedIds] : feedIds.filter((id) => scopes.includes(id)),
     index: defaultIndex,
@@ -85,11 +96,34 @@ export function newInputForm(account: string, scopes: readonly FeedId[] | undefi
   };
 }
 
+/** Parameters the dialog edits; every other input parameter is carried over as is on a move. */
+const dialogParams = new Set<string>([
+  'account',
+  'feeds',
+  'start_time',
+  'log_level',
+  ...Object.values(feedIndexParams),
+]);
+
+function keptParams(content: Record<string, unknown>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const { name } of inputParams) {
+    const value = content[name];
+    if (!dialogParams.has(name) && typeof value === 'string' && value.trim() !== '')
+      kept[name] = value;
+  }
+  return kept;
+}
+
 /**
  * Reads a stanza's `content` as splunkd returns it (every value a string, booleans as 0/1 or
  * true/false). `name` is the stanza name; its account is the `account` parameter.
  */
-export function inputFormFromStanza(name: string, content: Record<string, unknown>): InputForm {
+export function inputFormFromStanza(
+  name: string,
+  content: Record<string, unknown>,
+  kind: InputKind = defaultInputKind,
+): InputForm {
   const account =
     typeof content['account'] === 'string' && content['account'] !== '' ? content['account'] : name;
   const feedIndex = (feed: FeedId): string => {
@@ -105,6 +139,9 @@ export function inputFormFromStanza(name: string, content: Record<string, unknow
     name,
     account,
     exists: true,
+    kind,
+    savedKind: kind,
+    kept: keptParams(content),
     enabled: !isSplunkTrue(content['disabled']),
     feeds: parseFeeds(content['feeds']),
     index:
@@ -151,7 +188,8 @@ export function validateInputForm(
   const errors: Partial<Record<InputField, string>> = {};
   const notes: string[] = [];
   const others = context.otherInputs ?? new Map<string, string>();
-  if (!form.exists) {
+  // A moved input is a new stanza under its old name: that name must be free in the other kind too.
+  if (!form.exists || isMove(form)) {
     if (!accountNamePattern.test(form.name.trim()))
       errors.name =
         'Use 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit.';
@@ -210,6 +248,11 @@ export function validateInputForm(
   return { errors, notes, canSave: Object.keys(errors).length === 0 };
 }
 
+/** An existing input whose kind was changed in the dialog. */
+export function isMove(form: InputForm): boolean {
+  return form.exists && form.savedKind !== undefined && form.savedKind !== form.kind;
+}
+
 export function startTimeValue(form: InputForm): string {
   switch (form.startMode) {
     case 'date':
@@ -222,7 +265,7 @@ export function startTimeValue(form: InputForm): string {
 }
 
 /**
- * POST parameters for data/inputs/onepassword_events (create) or …/<name> (edit). `disabled` is
+ * POST parameters for data/inputs/<kind> (create) or …/<name> (edit). `disabled` is
  * sent on create only; an existing input is switched with its enable/disable actions.
  */
 export function inputPostParams(form: InputForm): Record<string, string> {
@@ -246,6 +289,49 @@ export function inputPostParams(form: InputForm): Record<string, string> {
   return params;
 }
 
+/** What saving the dialog does to splunkd. */
+export type InputSave =
+  | { readonly step: 'create'; readonly kind: InputKind; readonly params: Record<string, string> }
+  | {
+      readonly step: 'edit';
+      readonly kind: InputKind;
+      readonly name: string;
+      readonly params: Record<string, string>;
+      /** The enable/disable action to call after the edit, if the switch changed. */
+      readonly switchTo: boolean | undefined;
+    }
+  | {
+      readonly step: 'move';
+      readonly from: InputKind;
+      readonly to: InputKind;
+      readonly name: string;
+      /** The new stanza's create parameters: same name, every parameter, the state the form says. */
+      readonly params: Record<string, string>;
+    };
+
+export function planInputSave(form: InputForm, previouslyEnabled: boolean | undefined): InputSave {
+  if (!form.exists) return { step: 'create', kind: form.kind, params: inputPostParams(form) };
+  if (isMove(form) && form.savedKind !== undefined) {
+    return {
+      step: 'move',
+      from: form.savedKind,
+      to: form.kind,
+      name: form.name,
+      params: { ...form.kept, ...inputPostParams({ ...form, exists: false }) },
+    };
+  }
+  return {
+    step: 'edit',
+    kind: form.kind,
+    name: form.name,
+    params: inputPostParams(form),
+    switchTo:
+      previouslyEnabled === undefined || previouslyEnabled === form.enabled
+        ? undefined
+        : form.enabled,
+  };
+}
+
 /** Every index a stanza writes to: its index and the per-feed overrides of its feeds. */
 export function indexesOfStanza(content: Record<string, unknown>): string[] {
   const form = inputFormFromStanza('', content);
@@ -256,7 +342,8 @@ export function indexesOfStanza(content: Record<string, unknown>): string[] {
 export function cloneInputForm(form: InputForm, takenNames: readonly string[]): InputForm {
   let name = `${form.name}_copy`;
   for (let n = 2; takenNames.includes(name); n++) name = `${form.name}_copy${n}`;
-  return { ...form, name, exists: false, account: '' };
+  // A copy keeps the kind; what the dialog does not show stays behind, as before there were kinds.
+  return { ...form, name, exists: false, account: '', savedKind: undefined, kept: {} };
 }
 
 export const globalLogLevelDefault: LogLevel = defaultLogLevel as LogLevel;

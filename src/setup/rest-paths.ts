@@ -7,10 +7,10 @@ import {
   accountStatusCollection,
   accountsConf,
   appId,
-  schemeName,
   secretRealm,
   settingsConf,
 } from '../core/app-identity';
+import { defaultInputKind, kindScheme, type InputKind } from './input-kind';
 
 export { accountStatusCollection };
 
@@ -19,7 +19,12 @@ export const probePrefix = checkStanzaPrefix;
 /** Owner `nobody`: shared at app level, as the modular input reads it. */
 export const appNamespace = { app: appId, owner: 'nobody' } as const;
 
-export const inputsEndpoint = `data/inputs/${schemeName}`;
+/** Each kind's own collection (splunkd serves every scheme under data/inputs/<scheme>). */
+export function inputsEndpointOf(kind: InputKind): string {
+  return `data/inputs/${kindScheme[kind]}`;
+}
+/** The per-run kind's collection: the connection check's probes go there. */
+export const inputsEndpoint = inputsEndpointOf(defaultInputKind);
 export const passwordsEndpoint = 'storage/passwords';
 export const macrosConf = 'macros';
 export const indexMacroName = 'onepassword_index';
@@ -49,8 +54,8 @@ export function confEndpoint(conf: string, stanza?: string): string {
 export const accountsConfEndpoint = (stanza?: string): string => confEndpoint(accountsConf, stanza);
 export const settingsConfEndpoint = (stanza?: string): string => confEndpoint(settingsConf, stanza);
 
-export function inputEndpoint(stanza: string): string {
-  return `${inputsEndpoint}/${encodeURIComponent(stanza)}`;
+export function inputEndpoint(stanza: string, kind: InputKind = defaultInputKind): string {
+  return `${inputsEndpointOf(kind)}/${encodeURIComponent(stanza)}`;
 }
 
 export function probeStanzaName(account: string): string {

@@ -8,7 +8,9 @@ import { isSplunkTrue } from '../core/contracts';
 import { accountsConf, healthCollection, secretRealm, settingsConf } from '../core/app-identity';
 import { type FeedId } from '../core/feeds';
 import { accountConfParams, accountSecretPayload, type AccountForm } from './account-model';
-import { inputPostParams, type InputForm, type LogLevel } from './input-model';
+import { planInputSave, type InputForm, type InputSave, type LogLevel } from './input-model';
+import { listInputEntries, type InputEntry, type InputKind } from './input-kind';
+import { describePageError, failureLine } from './failure-text';
 import {
   globalScope,
   noNetworkSettings,
@@ -26,6 +28,7 @@ import {
   indexMacroName,
   inputEndpoint,
   inputsEndpoint,
+  inputsEndpointOf,
   isProbeStanza,
   kvDataEndpoint,
   macrosConf,
@@ -60,7 +63,13 @@ export interface AccountEntry {
 
 export interface SetupState {
   readonly accounts: AccountEntry[];
-  readonly inputs: Entry[];
+  /** Inputs of both kinds. */
+  readonly inputs: InputEntry[];
+  /**
+   * False when splunkd has no data/inputs endpoint for the resident kind: splunkd registers a
+   * scheme when it starts, so after an upgrade the kind exists once Splunk has been restarted.
+   */
+  readonly residentAvailable: boolean;
   readonly statuses: Map<string, AccountStatusDoc>;
   readonly indexes: string[];
   readonly settings: Map<string, Record<string, unknown>>;
@@ -117,16 +126,26 @@ export class SetupService {
   }
 
   async loadState(): Promise<SetupState> {
-    const [accounts, inputs, statuses, indexes, settings, configured] = await Promise.all([
-      this.listAccounts(),
-      this.listInputs(),
-      this.listStatuses(),
-      this.listIndexes(),
-      this.loadSettings(),
-      this.isConfigured(),
-    ]);
+    const [accounts, { inputs, residentAvailable }, statuses, indexes, settings, configured] =
+      await Promise.all([
+        this.listAccounts(),
+        this.listInputKinds(),
+        this.listStatuses(),
+        this.listIndexes(),
+        this.loadSettings(),
+        this.isConfigured(),
+      ]);
     const network = await this.loadNetworkSettings(accounts.map((a) => a.name));
-    return { accounts, inputs, statuses, indexes, settings, network, configured };
+    return {
+      accounts,
+      inputs,
+      residentAvailable,
+      statuses,
+      indexes,
+      settings,
+      network,
+      configured,
+    };
   }
 
   /** Reads each scope's `network:` entry on its own (a listing would carry every secret). */
@@ -176,8 +195,32 @@ export class SetupService {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async listInputs(): Promise<Entry[]> {
-    const entries = await this.rest.entries(inputsEndpoint, appNamespace);
+  /** Inputs of both kinds; a kind splunkd does not serve (yet) lists none. */
+  async listInputKinds(): Promise<{ inputs: InputEntry[]; residentAvailable: boolean }> {
+    const [perRun, resident] = await Promise.all([
+      this.listKind('per-run'),
+      this.listKind('resident'),
+    ]);
+    return {
+      inputs: listInputEntries({ 'per-run': perRun ?? [], resident: resident ?? [] }),
+      residentAvailable: resident !== undefined,
+    };
+  }
+
+  async listInputs(): Promise<InputEntry[]> {
+    return (await this.listInputKinds()).inputs;
+  }
+
+  /** undefined when splunkd has no such endpoint (404): the scheme is not registered. */
+  private async listKind(kind: InputKind): Promise<Entry[] | undefined> {
+    let entries: Entry[];
+    try {
+      entries = await this.rest.entries(inputsEndpointOf(kind), appNamespace);
+    } catch (error) {
+      // The per-run kind has always been there: a 404 for it is a real failure, not news.
+      if (kind !== 'per-run' && isStatus(error, 404)) return undefined;
+      throw error;
+    }
     return entries.filter((e) => !isProbeStanza(e.name));
   }
 
@@ -316,7 +359,7 @@ export class SetupService {
     const inputs = (await this.listInputs()).filter(
       (i) => i.name === name || i.content['account'] === name,
     );
-    for (const input of inputs) await this.deleteIfPresent(inputEndpoint(input.name));
+    for (const input of inputs) await this.deleteIfPresent(inputEndpoint(input.name, input.kind));
     await this.deleteIfPresent(inputEndpoint(probeStanzaName(name)));
     await this.deleteSecret(accountSecretUser(name));
     await this.deleteSecret(proxySecretUser(name));
@@ -395,22 +438,46 @@ export class SetupService {
   }
 
   async saveInput(form: InputForm, previouslyEnabled: boolean | undefined): Promise<void> {
-    const params = inputPostParams(form);
-    if (!form.exists) {
-      await this.rest.post(inputsEndpoint, params, appNamespace);
-      return;
+    const plan = planInputSave(form, previouslyEnabled);
+    switch (plan.step) {
+      case 'create':
+        await this.rest.post(inputsEndpointOf(plan.kind), plan.params, appNamespace);
+        return;
+      case 'edit':
+        await this.rest.post(inputEndpoint(plan.name, plan.kind), plan.params, appNamespace);
+        if (plan.switchTo !== undefined)
+          await this.setInputEnabled(plan.name, plan.switchTo, plan.kind);
+        return;
+      case 'move':
+        await this.moveInput(plan);
     }
-    await this.rest.post(inputEndpoint(form.name), params, appNamespace);
-    if (previouslyEnabled !== form.enabled) await this.setInputEnabled(form.name, form.enabled);
   }
 
-  async deleteInput(name: string): Promise<void> {
-    await this.deleteIfPresent(inputEndpoint(name));
+  /**
+   * Create first, then delete: if splunkd refuses the new stanza (its kind's validation, a taken
+   * name) the old one stays as it was. Checkpoints are keyed by account, so the new one resumes;
+   * while both exist, their lease owners differ and the second waits, so nothing is collected twice.
+   */
+  private async moveInput(plan: Extract<InputSave, { step: 'move' }>): Promise<void> {
+    await this.rest.post(inputsEndpointOf(plan.to), plan.params, appNamespace);
+    try {
+      await this.deleteIfPresent(inputEndpoint(plan.name, plan.from));
+    } catch (error) {
+      throw new InputMoveIncompleteError(plan, error);
+    }
   }
 
-  async setInputEnabled(name: string, enabled: boolean): Promise<void> {
+  async deleteInput(name: string, kind: InputKind = 'per-run'): Promise<void> {
+    await this.deleteIfPresent(inputEndpoint(name, kind));
+  }
+
+  async setInputEnabled(
+    name: string,
+    enabled: boolean,
+    kind: InputKind = 'per-run',
+  ): Promise<void> {
     await this.rest.post(
-      `${inputEndpoint(name)}/${enabled ? 'enable' : 'disable'}`,
+      `${inputEndpoint(name, kind)}/${enabled ? 'enable' : 'disable'}`,
       {},
       appNamespace,
     );
@@ -455,6 +522,17 @@ export class SetupService {
   async markConfigured(): Promise<void> {
     await this.rest.post(globalEndpoints.appLocal, { configured: '1' });
     await this.rest.post(globalEndpoints.appReload, {});
+  }
+}
+
+/** The new stanza was created but the old one is still there: the admin deletes it. */
+export class InputMoveIncompleteError extends Error {
+  constructor(plan: Extract<InputSave, { step: 'move' }>, cause: unknown) {
+    super(
+      `The input ${plan.name} was created as a ${plan.to} input, but its ${plan.from} one could not be deleted: ${failureLine(describePageError(cause)).replace(/\.?$/, '.')} Delete that one in the table; until then the two take turns and collect nothing twice.`,
+      { cause },
+    );
+    this.name = 'InputMoveIncompleteError';
   }
 }
 

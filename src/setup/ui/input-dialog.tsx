@@ -1,15 +1,27 @@
-/** Create, edit or clone one input in a dialog: feeds, index (per feed too), interval, start, log level. */
+/**
+ * Create, edit or clone one input in a dialog: its kind (process model), feeds, index (per feed
+ * too), interval, start, log level. Changing an existing input's kind moves it (setup-service).
+ */
 import React, { useRef, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
 import DateInput from '@splunk/react-ui/Date';
 import Message from '@splunk/react-ui/Message';
 import Modal from '@splunk/react-ui/Modal';
+import RadioList from '@splunk/react-ui/RadioList';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
 import Text from '@splunk/react-ui/Text';
 import { feedIds, feeds, isFeedId, type FeedId } from '../../core/feeds';
 import {
+  inputKinds,
+  kindChoiceHelp,
+  kindChoiceText,
+  kindMoveText,
+  type InputKind,
+} from '../input-kind';
+import {
+  isMove,
   logLevels,
   validateInputForm,
   type InputField,
@@ -17,6 +29,7 @@ import {
   type LogLevel,
   type StartMode,
 } from '../input-model';
+import { InputMoveIncompleteError } from '../setup-service';
 import { type SetupContextValue } from './app';
 import { errorText } from './error-text';
 
@@ -50,6 +63,7 @@ export function InputDialog({
   mode,
   initial,
   onSaved,
+  onPartlySaved,
   onClose,
 }: {
   readonly context: SetupContextValue;
@@ -57,6 +71,8 @@ export function InputDialog({
   readonly initial: InputForm;
   /** Called after splunkd accepted the input (it validated it with the input first). */
   readonly onSaved: (form: InputForm) => Promise<void>;
+  /** A move created the new stanza but could not delete the old one: `message` says what to do. */
+  readonly onPartlySaved: (message: string) => Promise<void>;
   readonly onClose: () => void;
 }): React.JSX.Element {
   const returnFocus = useRef<HTMLElement | null>(null);
@@ -66,9 +82,10 @@ export function InputDialog({
   const [busy, setBusy] = useState(false);
   const [saveError, setSaveError] = useState<string | undefined>(undefined);
   const scopes = form.account === '' ? undefined : scopesOf(context, form.account);
+  // Every input of both kinds but this one as stored: names and accounts are unique across kinds.
   const otherInputs = new Map(
     context.state.inputs
-      .filter((i) => !(form.exists && i.name === form.name))
+      .filter((i) => !(initial.exists && i.name === initial.name && i.kind === initial.savedKind))
       .map((i) => [i.name, String(i.content['account'] ?? i.name)]),
   );
   const validation = validateInputForm(
@@ -93,11 +110,16 @@ export function InputDialog({
     const toSave = { ...form, interval: Number(intervalText.trim()) };
     try {
       await context.service.saveInput(toSave, form.exists ? initial.enabled : undefined);
-      await onSaved(toSave);
     } catch (error) {
+      if (error instanceof InputMoveIncompleteError) {
+        await onPartlySaved(error.message);
+        return;
+      }
       setSaveError(errorText(error));
       setBusy(false);
+      return;
     }
+    await onSaved(toSave);
   };
 
   const indexOptions = [...new Set([...context.state.indexes, form.index])]
@@ -160,6 +182,42 @@ export function InputDialog({
             {form.enabled ? 'Enabled: runs every interval' : 'Disabled: saved, does not run'}
           </Switch>
         </ControlGroup>
+        <ControlGroup
+          label="Process"
+          help={
+            context.state.residentAvailable
+              ? kindChoiceHelp
+              : `${kindChoiceHelp} Splunk registers it when it starts: restart Splunk once after installing this version.`
+          }
+          controlsLayout="none"
+        >
+          <RadioList
+            value={form.kind}
+            onChange={(_e, { value }) => update({ kind: String(value) as InputKind })}
+            data-testid="input-kind"
+          >
+            {inputKinds.map((kind) => (
+              <RadioList.Option
+                key={kind}
+                value={kind}
+                disabled={
+                  kind === 'resident' && !context.state.residentAvailable && form.kind !== kind
+                }
+              >
+                {kindChoiceText[kind]}
+              </RadioList.Option>
+            ))}
+          </RadioList>
+        </ControlGroup>
+        {isMove(form) && (
+          <div data-testid="input-move-note">
+            <Message type="info">
+              Saving moves {form.name} to {kindMoveText[form.kind]}: a {form.kind} input with the
+              same name and settings is created, then the {form.savedKind} one is deleted. Its
+              checkpoints are kept, so it resumes where it stopped.
+            </Message>
+          </div>
+        )}
         <ControlGroup
           label="Feeds"
           error={errors.feeds !== undefined}
@@ -228,7 +286,11 @@ export function InputDialog({
         <ControlGroup
           label="Interval (seconds)"
           error={errors.interval !== undefined}
-          help="How often splunkd starts a collection run."
+          help={
+            form.kind === 'resident'
+              ? 'How often the resident process starts a run of this input.'
+              : 'How often splunkd starts a collection run.'
+          }
         >
           <Text
             value={intervalText}

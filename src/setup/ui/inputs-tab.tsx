@@ -1,4 +1,7 @@
-/** Inputs: a table of onepassword_events inputs (one per account), created and edited in a dialog. */
+/**
+ * Inputs: one table of the inputs of both kinds (one per account), with how each runs; created,
+ * edited and moved between kinds in a dialog.
+ */
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
@@ -7,11 +10,13 @@ import Switch from '@splunk/react-ui/Switch';
 import Table from '@splunk/react-ui/Table';
 import { defaultIndex } from '../../config/input-params';
 import { feeds } from '../../core/feeds';
+import { inputKey, kindCellText, kindMoveText, type InputKind } from '../input-kind';
 import {
   cloneInputForm,
   indexMacroDefinition,
   indexesOfStanza,
   inputFormFromStanza,
+  isMove,
   newInputForm,
   type InputForm,
 } from '../input-model';
@@ -118,7 +123,9 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
   const [macro, setMacro] = useState<string | undefined>(undefined);
   const [macroError, setMacroError] = useState<string | undefined>(undefined);
   const [dialog, setDialog] = useState<DialogState>({ kind: 'closed' });
-  const [deleting, setDeleting] = useState<string | undefined>(undefined);
+  const [deleting, setDeleting] = useState<
+    { readonly name: string; readonly kind: InputKind } | undefined
+  >(undefined);
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
   const [toggling, setToggling] = useState<string | undefined>(undefined);
   const [health, setHealth] = useState<HealthDoc[]>([]);
@@ -133,14 +140,21 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
     context.service.listHealth().then(setHealth, () => setHealth([]));
   }, [context.service, context.state]);
 
-  const forms = context.state.inputs.map((i) => inputFormFromStanza(i.name, i.content));
+  const forms = context.state.inputs.map((i) => inputFormFromStanza(i.name, i.content, i.kind));
   const now = new Date();
   const lastRuns = lastRunByAccount(health, now);
 
   /** Keeps the dashboards' `onepassword_index` macro pointing at every index an input writes to. */
-  const syncMacro = async (changed: InputForm | undefined, removed?: string): Promise<void> => {
+  const syncMacro = async (
+    changed: InputForm | undefined,
+    removed?: { readonly name: string; readonly kind: InputKind },
+  ): Promise<void> => {
+    // A changed input replaces its stanza of either kind (a move deleted the other one).
     const others = context.state.inputs
-      .filter((i) => i.name !== changed?.name && i.name !== removed)
+      .filter(
+        (i) =>
+          i.name !== changed?.name && (removed === undefined || inputKey(i) !== inputKey(removed)),
+      )
       .flatMap((i) => indexesOfStanza(i.content));
     const mine =
       changed === undefined
@@ -159,16 +173,25 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
     setNotice({
       type: 'success',
       testId: `input-saved-${form.name}`,
-      text: `Input ${form.name} saved. splunkd checked the settings with the input before accepting them.`,
+      text: isMove(form)
+        ? `Input ${form.name} moved to ${kindMoveText[form.kind]}, with its checkpoints: it resumes where it stopped.`
+        : `Input ${form.name} saved. splunkd checked the settings with the input before accepting them.`,
     });
     await context.afterSave();
   };
 
+  /** A move that left the old stanza behind: both rows show, and the notice says which to delete. */
+  const onPartlySaved = async (message: string): Promise<void> => {
+    setDialog({ kind: 'closed' });
+    setNotice({ type: 'error', testId: 'inputs-error', text: message });
+    await context.refresh();
+  };
+
   const toggle = async (form: InputForm): Promise<void> => {
-    setToggling(form.name);
+    setToggling(inputKey(form));
     setNotice(undefined);
     try {
-      await context.service.setInputEnabled(form.name, !form.enabled);
+      await context.service.setInputEnabled(form.name, !form.enabled, form.kind);
       await context.refresh();
     } catch (error) {
       setNotice({ type: 'error', testId: 'inputs-error', text: errorText(error) });
@@ -179,10 +202,10 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
 
   const confirmDelete = async (): Promise<void> => {
     if (deleting === undefined) return;
-    const name = deleting;
+    const { name, kind } = deleting;
     try {
-      await context.service.deleteInput(name);
-      await syncMacro(undefined, name);
+      await context.service.deleteInput(name, kind);
+      await syncMacro(undefined, deleting);
       setDeleting(undefined);
       setNotice({
         type: 'success',
@@ -240,23 +263,27 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
               <Table.HeadCell>Feeds</Table.HeadCell>
               <Table.HeadCell>Index</Table.HeadCell>
               <Table.HeadCell>Interval</Table.HeadCell>
+              <Table.HeadCell>Process</Table.HeadCell>
               <Table.HeadCell>Status</Table.HeadCell>
               <Table.HeadCell>Last run</Table.HeadCell>
               <Table.HeadCell>Actions</Table.HeadCell>
             </Table.Head>
             <Table.Body>
               {forms.map((form) => (
-                <Table.Row key={form.name} data-testid={`input-row-${form.name}`}>
+                <Table.Row key={inputKey(form)} data-testid={`input-row-${form.name}`}>
                   <Table.Cell>{form.name}</Table.Cell>
                   <Table.Cell>{form.account}</Table.Cell>
                   <Table.Cell>{form.feeds.map((f) => feeds[f].label).join(', ')}</Table.Cell>
                   <Table.Cell data-testid="input-row-index">{feedIndexText(form)}</Table.Cell>
                   <Table.Cell>{form.interval} s</Table.Cell>
+                  <Table.Cell data-testid="input-row-kind" data-kind={form.kind}>
+                    {kindCellText[form.kind]}
+                  </Table.Cell>
                   <Table.Cell>
                     <Switch
                       appearance="toggle"
                       selected={form.enabled}
-                      disabled={toggling === form.name}
+                      disabled={toggling === inputKey(form)}
                       onClick={() => void toggle(form)}
                       data-testid={`input-toggle-${form.name}`}
                     >
@@ -292,7 +319,7 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
                         inline
                         appearance="destructiveSecondary"
                         label="Delete"
-                        onClick={() => setDeleting(form.name)}
+                        onClick={() => setDeleting({ name: form.name, kind: form.kind })}
                         data-testid={`input-delete-${form.name}`}
                       />
                     </div>
@@ -324,12 +351,13 @@ export function InputsTab({ context }: { readonly context: SetupContextValue }):
           mode={dialog.kind}
           initial={dialog.form}
           onSaved={onSaved}
+          onPartlySaved={onPartlySaved}
           onClose={() => setDialog({ kind: 'closed' })}
         />
       )}
       {deleting !== undefined && (
         <ConfirmDelete
-          title={`Delete input ${deleting}?`}
+          title={`Delete input ${deleting.name}?`}
           explanation="The input stops collecting. Events already indexed stay in Splunk, and so does its saved position (checkpoint): re-creating it resumes where it stopped."
           returnFocus={returnFocus}
           onCancel={() => setDeleting(undefined)}

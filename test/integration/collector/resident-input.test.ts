@@ -269,4 +269,38 @@ describe('the resident input: one process for every stanza', () => {
     expect(got.length).toBe(new Set(got).size);
     expect(got).toHaveLength(3 * 400);
   });
+
+  it('an input moved from the per-run kind mid-page resumes in the resident process, exactly once', async () => {
+    for (const f of feedIds) bed.sim.addEvents(f, 300, { accountUuid: uuids['r3'] as string });
+    const params = { account: 'r3', interval: '2', limit: '100' };
+    // The per-run input (its own lease owner) waits out the cluster test's lease, then is killed
+    // with a page half delivered: that page's journal is in the per-run kind's checkpoint_dir.
+    let killed: RunResult | undefined;
+    for (let attempt = 0; attempt < 20 && killed?.signal !== 'SIGKILL'; attempt++) {
+      if (attempt > 0) await sleep(1000);
+      killed = await bed.run('r3', params, {
+        killOnEvent: (_event, count) => count >= 150,
+        quiesceBeforeKillMs: 300,
+      });
+      expect(killed.events).toHaveLength(killed.signal === 'SIGKILL' ? killed.events.length : 0);
+    }
+    expect(killed?.signal).toBe('SIGKILL');
+    const resumed = startResident(bed, [{ name: 'r3', params }]);
+    await until('the moved input to catch up', () =>
+      resumed
+        .stderr()
+        .split('\n')
+        .some((l) => l.startsWith('INFO run summary') && l.includes(' caught_up=true')),
+    );
+    resumed.stop();
+    const second = await resumed.result;
+    expect(second.exitCode).toBe(0);
+    expect(second.stderrLines.some((l) => l.includes('resuming a page interrupted'))).toBe(true);
+    const got = [
+      ...uuidsOf({ events: (killed as RunResult).events }),
+      ...deliveredBy(second, 'r3'),
+    ];
+    expect(got.length).toBe(new Set(got).size);
+    expect(got).toHaveLength(3 * 300);
+  });
 });

@@ -137,6 +137,35 @@ while :; do sleep 0.05; done
   });
 });
 
+describeOnLinux('launcher environment', () => {
+  const envStub = `#!/bin/sh
+echo "pid=$$ arena=\${MALLOC_ARENA_MAX-unset} kind=\${ONEPASSWORD_EVENTS_KIND-unset}"
+`;
+  const resident = path.join(appDir, 'bin', 'onepassword_events_resident');
+  beforeEach(() => {
+    install(host, envStub);
+    copyFileSync(path.join(repoRoot, 'bin/onepassword_events_resident'), resident);
+    chmodSync(resident, 0o755);
+  });
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
+
+  it('gives node two malloc arenas unless the admin set another number', async () => {
+    const shipped = await run(launcher, [], { env });
+    expect(shipped.stdout).toMatch(/ arena=2 kind=unset\n$/);
+    const own = await run(launcher, [], { env: { ...env, MALLOC_ARENA_MAX: '4' } });
+    expect(own.stdout).toMatch(/ arena=4 /);
+  });
+
+  it('the resident launcher names its kind and execs down to node (one pid, as splunkd signals it)', async () => {
+    const child = spawn(resident, ['--scheme'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdin.end();
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(stdout).toBe(`pid=${child.pid} arena=2 kind=resident\n`);
+  });
+});
+
 describeOnLinux('launcher without a runtime for this host', () => {
   it('names the package to install when the package carries another platform', async () => {
     const other = host === 'linux-x86_64' ? 'linux-aarch64' : 'linux-x86_64';

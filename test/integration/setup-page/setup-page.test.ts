@@ -412,7 +412,6 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     await page.getByTestId('input-row-globex').waitFor();
     expect(await text(page, 'input-row-acme')).toContain('onepassword (audit events: main)');
     await screenshot(page, '12-inputs-saved');
-    await docScreenshot(page, 'inputs-table');
 
     const byName = new Map(stack.splunkd.inputs().map((i) => [i.name, i]));
     const acme = byName.get('acme');
@@ -765,6 +764,127 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     await page.setViewportSize({ width: 800, height: 900 });
     expect(await cutOrWrapped(page, 'health-table')).toEqual([]);
     await page.setViewportSize({ width: 1366, height: 900 });
+  });
+
+  test('run model: a resident input is created and listed with its kind; an input moves between kinds with its name and parameters; a refused create moves nothing', async () => {
+    await openTab(page, 'Inputs');
+    const kindOf = async (name: string): Promise<string> =>
+      (
+        (await page.getByTestId(`input-row-${name}`).getByTestId('input-row-kind').textContent()) ??
+        ''
+      ).trim();
+    const stored = (name: string): { scheme: string; params: Record<string, string> }[] =>
+      stack.splunkd
+        .inputs()
+        .filter((i) => i.name === name)
+        .map((i) => ({ scheme: i.scheme, params: { ...i.params } }));
+    const pickKind = async (label: string): Promise<void> =>
+      page.getByTestId('input-kind').getByRole('radio', { name: label }).click();
+    expect(await kindOf('acme')).toBe('Own, every interval');
+
+    // globex's input is re-created as a resident one: its own endpoint, its own launcher validates it.
+    await page.getByTestId('input-delete-globex').click();
+    await page.getByTestId('input-confirm-delete').click();
+    await page.getByTestId('input-row-globex').waitFor({ state: 'detached' });
+    await page.getByTestId('create-input').click();
+    expect(await page.inputValue('#input-name')).toBe('globex');
+    const perRunChoice = page.getByTestId('input-kind').getByRole('radio', {
+      name: 'Own process, started every interval',
+    });
+    expect(await perRunChoice.isChecked()).toBe(true);
+    expect(await page.getByTestId('input-dialog').textContent()).toContain(
+      'Pick resident for many accounts on one forwarder',
+    );
+    await pickKind('Shared resident process');
+    await choose(page, 'input-index', 'main');
+    await page.getByTestId('input-save').click();
+    await page.getByTestId('input-saved-globex').waitFor({ timeout: 90_000 });
+    expect(await kindOf('globex')).toBe('Shared, resident');
+    expect(stored('globex')).toEqual([
+      {
+        scheme: 'onepassword_events_resident',
+        params: expect.objectContaining({ account: 'globex', index: 'main', disabled: '0' }),
+      },
+    ]);
+    expect(
+      stack.splunkd
+        .validations()
+        .some(
+          (v) => v.scheme === 'onepassword_events_resident' && v.input === 'globex' && v.accepted,
+        ),
+    ).toBe(true);
+    // Enable/disable work on the resident kind too.
+    await page.getByTestId('input-toggle-globex').click();
+    await page.getByTestId('input-toggle-globex').getByText('Disabled').waitFor();
+    expect(stack.splunkd.inputs().find((i) => i.name === 'globex')?.disabled).toBe(true);
+    await page.getByTestId('input-toggle-globex').click();
+    await page.getByTestId('input-toggle-globex').getByText('Enabled').waitFor();
+
+    // Names stay unique across both kinds: a clone of globex cannot take the name acme.
+    await page.getByTestId('input-clone-globex').click();
+    await page.fill('#input-name', 'acme');
+    expect(await text(page, 'field-error-name')).toBe('An input named "acme" already exists.');
+    await page.getByTestId('input-dialog').getByRole('button', { name: 'Cancel' }).click();
+
+    // acme moves from per-run to resident: same name, same parameters, same state.
+    const before = stored('acme');
+    expect(before.map((i) => i.scheme)).toEqual(['onepassword_events']);
+    await page.getByTestId('input-edit-acme').click();
+    await pickKind('Shared resident process');
+    expect(await text(page, 'input-move-note')).toContain('Its checkpoints are kept');
+    await screenshot(page, '12b-input-move');
+    await page.getByTestId('input-save').click();
+    await page.getByTestId('input-saved-acme').waitFor({ timeout: 90_000 });
+    expect(await text(page, 'input-saved-acme')).toContain('moved to the shared resident process');
+    expect(await kindOf('acme')).toBe('Shared, resident');
+    expect(stored('acme')).toEqual([
+      { scheme: 'onepassword_events_resident', params: before[0]?.params },
+    ]);
+    expect(stack.splunkd.confText('inputs', appId)).not.toContain('[onepassword_events://acme]');
+    expect(stack.splunkd.confText('inputs', appId)).toContain(
+      '[onepassword_events_resident://acme]',
+    );
+    await screenshot(page, '12c-input-moved');
+
+    // Moving it back, splunkd refuses the per-run create: the resident input stays as it was.
+    const refused = stack.splunkd.faults.inject({
+      method: 'POST',
+      path: /\/data\/inputs\/onepassword_events$/,
+      status: 400,
+      body: {
+        messages: [
+          {
+            type: 'ERROR',
+            text: 'Argument validation for scheme=onepassword_events: script running failed (exited with code 1).',
+          },
+        ],
+      },
+    });
+    const resident = stored('acme');
+    await page.getByTestId('input-edit-acme').click();
+    await pickKind('Own process, started every interval');
+    await page.getByTestId('input-save').click();
+    expect(await text(page, 'input-save-error')).toContain('Argument validation for scheme');
+    expect(refused.remaining()).toBe(0);
+    expect(stored('acme')).toEqual(resident);
+    await page.getByTestId('input-dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(await kindOf('acme')).toBe('Shared, resident');
+
+    // globex moves from resident to per-run.
+    const globexBefore = stored('globex');
+    await page.getByTestId('input-edit-globex').click();
+    await pickKind('Own process, started every interval');
+    await page.getByTestId('input-save').click();
+    await page.getByTestId('input-saved-globex').waitFor({ timeout: 90_000 });
+    expect(await kindOf('globex')).toBe('Own, every interval');
+    expect(stored('globex')).toEqual([
+      { scheme: 'onepassword_events', params: globexBefore[0]?.params },
+    ]);
+    expect(stack.splunkd.confText('inputs', appId)).not.toContain(
+      '[onepassword_events_resident://globex]',
+    );
+    // The README's picture of the table: one input of each kind.
+    await docScreenshot(page, 'inputs-table');
   });
 
   test('editing (new token, per-account proxy credentials) and deleting an account', async () => {

@@ -15,8 +15,11 @@ export interface PlatformHost {
   command(launcher: string, args: readonly string[]): { file: string; args: string[] };
   /** A file path as the input on this platform sees it. */
   path(hostPath: string): string;
-  /** The launcher path to pass to command(): Windows runs the .cmd by its Windows path. */
-  launcher(appDir: string): string;
+  /**
+   * The launcher path to pass to command(): Windows runs the .cmd by its Windows path. `kind` is
+   * the scheme's launcher in bin/ (default onepassword_events; onepassword_events_resident).
+   */
+  launcher(appDir: string, kind?: string): string;
   /** False where stdout only arrives when the process has ended (Wine: files, not pipes). */
   readonly streamsStdout: boolean;
 }
@@ -38,7 +41,7 @@ const native: PlatformHost = {
   platform: 'linux-x86_64',
   command: (launcher, args) => ({ file: launcher, args: [...args] }),
   path: (hostPath) => hostPath,
-  launcher: (appDir) => join(appDir, 'bin', 'onepassword_events'),
+  launcher: (appDir, kind = 'onepassword_events') => join(appDir, 'bin', kind),
   streamsStdout: true,
 };
 
@@ -61,7 +64,7 @@ function aarch64Host(): PlatformHost {
       ],
     }),
     path: (hostPath) => hostPath,
-    launcher: (appDir) => join(appDir, 'bin', 'onepassword_events'),
+    launcher: (appDir, kind = 'onepassword_events') => join(appDir, 'bin', kind),
     streamsStdout: true,
   };
 }
@@ -85,7 +88,8 @@ function windowsHost(splunkHome: string): PlatformHost {
       args: [root, splunkHome, launcher, ...args],
     }),
     path: toWindows,
-    launcher: (appDir) => toWindows(join(appDir, 'bin', 'onepassword_events.cmd')),
+    launcher: (appDir, kind = 'onepassword_events') =>
+      toWindows(join(appDir, 'bin', `${kind}.cmd`)),
     streamsStdout: false,
   };
 }

@@ -171,6 +171,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const host = platformHost(options.platform ?? 'linux-x86_64', splunkHome);
   const launcher = host.launcher(appDir);
   const validator = host.command(launcher, []);
+  const residentValidator = host.command(host.launcher(appDir, residentSchemeName), []);
   const checkpointDir = join(splunkHome, 'var', 'lib', 'splunk', 'modinputs', schemeName);
   mkdirSync(checkpointDir, { recursive: true });
   const env: Record<string, string> = {
@@ -184,6 +185,13 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     collections: [checkpointCollection, healthCollection, accountStatusCollection],
     checkpointDir,
     validateWith: { command: validator.file, args: validator.args, env },
+    // The app registers both kinds; splunkd validates each stanza with its own kind's launcher.
+    moreSchemes: [
+      {
+        scheme: residentSchemeName,
+        validateWith: { command: residentValidator.file, args: residentValidator.args, env },
+      },
+    ],
     ...options.splunkd,
   });
   await splunkd.writeSplunkHome(splunkHome);
@@ -221,12 +229,15 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       ],
     });
 
+  // splunkd's checkpoint_dir for the resident kind; the input itself keeps its files in the
+  // per-run kind's (resident-input.ts, sharedCheckpointDir).
+  const residentCheckpointDir = join(dirname(checkpointDir), residentSchemeName);
   const residentXml: Testbed['residentXml'] = (inputs, member) =>
     buildInputDefinitionXml({
       serverHost: member?.serverHost ?? 'testbed-host',
       serverUri: splunkd.url,
       sessionKey: splunkd.systemSessionKey,
-      checkpointDir: host.path(member?.checkpointDir ?? checkpointDir),
+      checkpointDir: host.path(member?.checkpointDir ?? residentCheckpointDir),
       stanzas: inputs.map(({ name, params }) => ({
         name: `${residentSchemeName}://${name}`,
         app: appId,

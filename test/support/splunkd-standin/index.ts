@@ -3,7 +3,7 @@
  * until startSplunkd() is called. API documented in docs/splunkd-standin.md.
  */
 export { startSplunkd } from './server';
-export type { RequestRecord, Splunkd, SplunkdOptions } from './server';
+export type { RequestRecord, SchemeSpec, Splunkd, SplunkdOptions } from './server';
 export type { UserSpec } from './auth';
 export type { ConfContent, ConfSeed } from './conf-store';
 export type { FaultHandle, FaultSpec } from './faults';

@@ -29,6 +29,8 @@ export interface ValidatorCommand {
 }
 
 export interface ValidationRun {
+  /** The kind whose script ran (splunkd runs the script of the stanza's own scheme). */
+  readonly scheme: string;
   readonly input: string;
   readonly xml: string;
   readonly exitCode: number | null;
@@ -47,22 +49,28 @@ export interface ValidationContext {
 }
 
 export interface InputRecord {
+  /** The kind: the stanza is `<scheme>://<name>` in inputs.conf. */
+  readonly scheme: string;
   readonly name: string;
   readonly app: string;
   readonly disabled: boolean;
   readonly params: Readonly<Record<string, string>>;
 }
 
+/**
+ * One modular input kind, as splunkd serves each scheme it registered: its own data/inputs/<scheme>
+ * endpoint over its own `<scheme>://` stanzas of inputs.conf, its own script for validation.
+ */
 export class ModularInputs {
-  readonly validations: ValidationRun[] = [];
-
   constructor(
-    private readonly scheme: string,
+    readonly scheme: string,
     private readonly store: ConfStore,
     private readonly confs: ConfEndpoints,
     private readonly server: ServerIdentity,
     private readonly validator: ValidatorCommand | undefined,
     private readonly validation: ValidationContext,
+    /** Where every kind's validation runs are recorded, in the order they ran. */
+    readonly validations: ValidationRun[] = [],
   ) {}
 
   /** Stanzas of this scheme as the harness needs them to build run-mode `<input>` XML. */
@@ -74,6 +82,7 @@ export class ModularInputs {
       .map((s) => {
         const params = { ...this.schemeDefaults(s.owned.app), ...s.values };
         return {
+          scheme: this.scheme,
           name: s.name.slice(prefix.length),
           app: s.owned.app,
           disabled: isTrue(params['disabled']),
@@ -152,7 +161,7 @@ export class ModularInputs {
       itemName: name,
       params: { ...this.schemeDefaults(app), ...values },
     });
-    const run = await runValidator(this.validator, name, xml);
+    const run = await runValidator(this.validator, this.scheme, name, xml);
     this.validations.push(run);
     if (run.accepted) return;
     const message = errorMessage(run.stdout);
@@ -203,6 +212,7 @@ function isTrue(value: string | undefined): boolean {
 
 function runValidator(
   validator: ValidatorCommand,
+  scheme: string,
   input: string,
   xml: string,
 ): Promise<ValidationRun> {
@@ -224,6 +234,7 @@ function runValidator(
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
       resolve({
+        scheme,
         input,
         xml,
         exitCode,

@@ -19,7 +19,7 @@ import type { ConfReload } from './configs';
 import { ConfEndpoints } from './configs';
 import type { FaultHandle, FaultSpec } from './faults';
 import { FaultInjector } from './faults';
-import type { InputRecord, ValidationRun, ValidatorCommand } from './inputs';
+import type { InputRecord, ValidationContext, ValidationRun, ValidatorCommand } from './inputs';
 import { ModularInputs } from './inputs';
 import type { Doc } from './kv-query';
 import type { CollectionSpec, KvLimits, KvState, KvStoreOption } from './kvstore';
@@ -65,6 +65,19 @@ export interface SplunkdOptions {
   readonly validateWith?: ValidatorCommand;
   /** checkpoint_dir sent to the script; default <tmp>/modinputs/<scheme>. */
   readonly checkpointDir?: string;
+  /**
+   * Further modular input kinds, as splunkd serves every scheme its apps register: each under its
+   * own data/inputs/<scheme>, over its own `<scheme>://` stanzas, validated by its own script.
+   */
+  readonly moreSchemes?: readonly SchemeSpec[];
+}
+
+export interface SchemeSpec {
+  readonly scheme: string;
+  /** This kind's external validation; none means every change is accepted. */
+  readonly validateWith?: ValidatorCommand | undefined;
+  /** Default: `<scheme>` beside the first scheme's checkpoint_dir, as splunkd's modinputs/<scheme>. */
+  readonly checkpointDir?: string;
 }
 
 export interface RequestRecord {
@@ -108,9 +121,9 @@ export interface Splunkd {
   };
   readonly faults: { inject(spec: FaultSpec): FaultHandle; clear(): void };
   requests(): RequestRecord[];
-  /** Stanzas of the scheme as stored (defaults merged). */
+  /** Stanzas of every scheme served, as stored (each with its kind's defaults merged). */
   inputs(): InputRecord[];
-  /** The run-mode `<input>` document splunkd would send for one stored stanza. */
+  /** The run-mode `<input>` document splunkd would send for one stored stanza of the first scheme. */
   inputDefinitionXml(name: string, options?: XmlBuildOptions): string;
   validations(): ValidationRun[];
   appReloads(): AppReload[];
@@ -155,14 +168,29 @@ export async function startSplunkd(options: SplunkdOptions = {}): Promise<Splunk
   const log: RequestRecord[] = [];
   const checkpointDir = options.checkpointDir ?? path.join(tmpdir(), 'modinputs', scheme);
   let url = '';
-  const inputs = new ModularInputs(scheme, store, confs, identity, options.validateWith, {
-    serverHost: options.serverHost ?? 'splunkd-standin',
-    get serverUri() {
-      return url;
-    },
-    checkpointDir,
-    systemSessionKey: () => auth.createSessionKey(systemUserName),
-  });
+  const validations: ValidationRun[] = [];
+  const kind = (spec: SchemeSpec): ModularInputs => {
+    const context: ValidationContext = {
+      serverHost: options.serverHost ?? 'splunkd-standin',
+      get serverUri() {
+        return url;
+      },
+      checkpointDir: spec.checkpointDir ?? path.join(path.dirname(checkpointDir), spec.scheme),
+      systemSessionKey: () => auth.createSessionKey(systemUserName),
+    };
+    return new ModularInputs(
+      spec.scheme,
+      store,
+      confs,
+      identity,
+      spec.validateWith,
+      context,
+      validations,
+    );
+  };
+  const inputs = kind({ scheme, validateWith: options.validateWith, checkpointDir });
+  const kinds = new Map([[scheme, inputs]]);
+  for (const spec of options.moreSchemes ?? []) kinds.set(spec.scheme, kind(spec));
 
   const route = async (ctx: RequestContext): Promise<Reply> => {
     const [first, second, third, ...rest] = ctx.segments;
@@ -176,8 +204,8 @@ export async function startSplunkd(options: SplunkdOptions = {}): Promise<Splunk
     if (first === 'properties') return confs.handleProperties(ctx, after(1));
     if (first === 'admin' && second === 'macros')
       return confs.handleConfigs(ctx, 'macros', ['admin', 'macros'], after(2));
-    if (first === 'data' && second === 'inputs' && third === scheme)
-      return inputs.handle(ctx, rest);
+    const inputKind = first === 'data' && second === 'inputs' ? kinds.get(third ?? '') : undefined;
+    if (inputKind !== undefined) return inputKind.handle(ctx, rest);
     if (first === 'data' && second === 'indexes') return system.handleIndexes(ctx, after(2));
     if (first === 'apps' && second === 'local') return system.handleApps(ctx, after(2));
     if (first === 'server' && second === 'info' && third === undefined)
@@ -348,7 +376,7 @@ export async function startSplunkd(options: SplunkdOptions = {}): Promise<Splunk
     },
     faults: { inject: (spec) => faults.inject(spec), clear: () => faults.clear() },
     requests: () => [...log],
-    inputs: () => inputs.records(),
+    inputs: () => [...kinds.values()].flatMap((k) => k.records()),
     inputDefinitionXml(name, xmlOptions) {
       const record = inputs.records().find((r) => r.name === name);
       if (!record) throw new Error(`no ${scheme} input named ${name}`);
@@ -363,7 +391,7 @@ export async function startSplunkd(options: SplunkdOptions = {}): Promise<Splunk
         xmlOptions,
       );
     },
-    validations: () => [...inputs.validations],
+    validations: () => [...validations],
     appReloads: () => [...system.appReloads],
     confReloads: () => [...confs.reloads],
     isAppConfigured: (app) => system.isConfigured(app),

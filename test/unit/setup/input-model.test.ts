@@ -5,8 +5,10 @@ import {
   indexMacroDefinition,
   inputFormFromStanza,
   inputPostParams,
+  isMove,
   newInputForm,
   parseFeeds,
+  planInputSave,
   startTimeValue,
   validateInputForm,
 } from '../../../src/setup/input-model';
@@ -225,6 +227,115 @@ describe('per-feed indexes, names, one input per account, clone', () => {
     expect(inputPostParams({ ...clone, account: 'globex' })).toMatchObject({
       name: 'acme_copy2',
       account: 'globex',
+    });
+  });
+});
+
+describe('the kind of an input, and moving it to the other kind', () => {
+  const stanza = {
+    account: 'acme',
+    feeds: 'signinattempts,auditevents',
+    index: 'onepassword',
+    interval: '120',
+    start_time: '-7d',
+    limit: '500',
+    max_run_seconds: '300',
+    log_level: '',
+    disabled: '1',
+    host: 'sh1',
+    'eai:appName': 'TA-1password-events',
+  };
+
+  it('a new input is per-run; a stored one keeps its kind and the parameters the dialog does not show', () => {
+    expect(newInputForm('acme', undefined)).toMatchObject({
+      kind: 'per-run',
+      savedKind: undefined,
+      kept: {},
+    });
+    const form = inputFormFromStanza('acme', stanza, 'resident');
+    expect(form).toMatchObject({ kind: 'resident', savedKind: 'resident' });
+    // Only the input's own parameters: not splunkd's host or eai fields.
+    expect(form.kept).toEqual({ limit: '500', max_run_seconds: '300' });
+    expect(inputFormFromStanza('acme', stanza).kind).toBe('per-run');
+  });
+
+  it('plans a create, an edit (with its enable/disable action) or a move', () => {
+    const fresh = { ...newInputForm('globex', undefined), kind: 'resident' as const };
+    expect(planInputSave(fresh, undefined)).toEqual({
+      step: 'create',
+      kind: 'resident',
+      params: inputPostParams(fresh),
+    });
+    const stored = inputFormFromStanza('acme', stanza, 'per-run');
+    expect(planInputSave({ ...stored, enabled: true }, false)).toEqual({
+      step: 'edit',
+      kind: 'per-run',
+      name: 'acme',
+      params: inputPostParams(stored),
+      switchTo: true,
+    });
+    expect(planInputSave(stored, false)).toMatchObject({ step: 'edit', switchTo: undefined });
+    expect(isMove(stored)).toBe(false);
+  });
+
+  it('a move creates the same name with every parameter and the same state, in the other kind', () => {
+    const moved = { ...inputFormFromStanza('acme', stanza, 'per-run'), kind: 'resident' as const };
+    expect(isMove(moved)).toBe(true);
+    expect(planInputSave(moved, false)).toEqual({
+      step: 'move',
+      from: 'per-run',
+      to: 'resident',
+      name: 'acme',
+      params: {
+        name: 'acme',
+        disabled: '1',
+        account: 'acme',
+        feeds: 'signinattempts,auditevents',
+        index: 'onepassword',
+        interval: '120',
+        start_time: '-7d',
+        limit: '500',
+        max_run_seconds: '300',
+        log_level: '',
+        index_signin_attempts: '',
+        index_item_usages: '',
+        index_audit_events: '',
+      },
+    });
+    // Switched on in the same dialog: the new stanza is created enabled.
+    expect(planInputSave({ ...moved, enabled: true }, false)).toMatchObject({
+      params: { disabled: '0' },
+    });
+    // Back to the kind it is stored as: a plain edit.
+    expect(planInputSave({ ...moved, kind: 'per-run' }, false).step).toBe('edit');
+  });
+
+  it('names are unique across both kinds, for a new input and for a moved one', () => {
+    const context = { scopes: undefined, indexes: ['onepassword'], now };
+    // The other kind holds "acme" (made by hand, or a move half done).
+    const others = new Map([['acme', 'acme-other']]);
+    const moved = { ...inputFormFromStanza('acme', stanza, 'per-run'), kind: 'resident' as const };
+    expect(validateInputForm(moved, { ...context, otherInputs: others }).errors.name).toBe(
+      'An input named "acme" already exists.',
+    );
+    // Editing in place does not judge its own name.
+    expect(
+      validateInputForm({ ...moved, kind: 'per-run' }, { ...context, otherInputs: others }).errors
+        .name,
+    ).toBeUndefined();
+  });
+
+  it('a clone keeps the kind, is new, and leaves the hidden parameters behind', () => {
+    const clone = cloneInputForm(inputFormFromStanza('acme', stanza, 'resident'), ['acme']);
+    expect(clone).toMatchObject({
+      kind: 'resident',
+      savedKind: undefined,
+      kept: {},
+      exists: false,
+    });
+    expect(planInputSave({ ...clone, account: 'globex' }, undefined)).toMatchObject({
+      step: 'create',
+      kind: 'resident',
     });
   });
 });

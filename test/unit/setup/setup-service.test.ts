@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { SetupService } from '../../../src/setup/setup-service';
+import { InputMoveIncompleteError, SetupService } from '../../../src/setup/setup-service';
 import {
   SplunkdRest,
   SplunkdRequestError,
@@ -16,7 +16,7 @@ import {
   type RestTransport,
 } from '../../../src/setup/splunkd-rest';
 import { emptyAccountForm } from '../../../src/setup/account-model';
-import { newInputForm } from '../../../src/setup/input-model';
+import { inputFormFromStanza, newInputForm } from '../../../src/setup/input-model';
 import { emptyProxyForm } from '../../../src/setup/proxy-model';
 import { startSplunkd, type Splunkd } from '../../support/splunkd-standin';
 import { officialToken } from './jwt';
@@ -50,12 +50,18 @@ interface Harness {
   };
 }
 
-async function start(sessionUser: 'admin' | 'analyst' = 'admin'): Promise<Harness> {
+async function start(
+  sessionUser: 'admin' | 'analyst' = 'admin',
+  // A splunkd not restarted since the upgrade has not registered the resident kind yet.
+  options: { readonly resident: boolean } = { resident: true },
+): Promise<Harness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'setup-service-'));
   const validator = path.join(dir, 'validator.cjs');
   await writeFile(validator, validatorSource);
+  const validateWith = { command: process.execPath, args: [validator], timeoutMs: 10_000 };
   const splunkd = await startSplunkd({
-    validateWith: { command: process.execPath, args: [validator], timeoutMs: 10_000 },
+    validateWith,
+    moreSchemes: options.resident ? [{ scheme: 'onepassword_events_resident', validateWith }] : [],
     collections: ['onepassword_account_status', 'onepassword_health'],
     users: [
       { name: 'admin', password: 'pw-admin', roles: ['admin'] },
@@ -63,7 +69,10 @@ async function start(sessionUser: 'admin' | 'analyst' = 'admin'): Promise<Harnes
     ],
     confs: {
       [app]: {
-        inputs: { onepassword_events: { interval: '60', index: 'onepassword', disabled: '1' } },
+        inputs: {
+          onepassword_events: { interval: '60', index: 'onepassword', disabled: '1' },
+          onepassword_events_resident: { interval: '60', index: 'onepassword', disabled: '1' },
+        },
         macros: { onepassword_index: { definition: 'index=onepassword' } },
       },
     },
@@ -114,6 +123,34 @@ async function start(sessionUser: 'admin' | 'analyst' = 'admin'): Promise<Harnes
     afterProbe,
     intercept,
   };
+}
+
+/** The admin talking to splunkd directly (an edit made by hand, outside the page). */
+async function asAdmin(
+  h: Harness,
+  method: 'POST',
+  path: string,
+  form: Record<string, string>,
+): Promise<{ status: number }> {
+  const dispatcher = new Agent({ connect: { ca: h.splunkd.caPem } });
+  try {
+    const response = await undiciFetch(
+      `${h.splunkd.url}/servicesNS/nobody/${app}/${path}?output_mode=json`,
+      {
+        method,
+        headers: {
+          authorization: `Splunk ${h.splunkd.adminSessionKey}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams(form).toString(),
+        dispatcher,
+      },
+    );
+    await response.text();
+    return { status: response.status };
+  } finally {
+    await dispatcher.close();
+  }
 }
 
 const malloryAdded = new WeakSet<Harness>();
@@ -356,6 +393,111 @@ describe('SetupService against the splunkd stand-in', () => {
     expect(await h.service.indexMacro()).toBe('(index=main OR index=onepassword)');
   });
 
+  it('inputs of both kinds: listed together, created, switched and deleted each at its own endpoint', async () => {
+    await h.service.saveInput(newInputForm('acme', undefined), undefined);
+    await h.service.saveInput(
+      { ...newInputForm('globex', undefined), kind: 'resident' },
+      undefined,
+    );
+    const state = await h.service.loadState();
+    expect(state.residentAvailable).toBe(true);
+    expect(state.inputs.map((i) => [i.name, i.kind])).toEqual([
+      ['acme', 'per-run'],
+      ['globex', 'resident'],
+    ]);
+    expect(h.splunkd.inputs().map((i) => [i.scheme, i.name])).toEqual([
+      ['onepassword_events', 'acme'],
+      ['onepassword_events_resident', 'globex'],
+    ]);
+    await h.service.setInputEnabled('globex', false, 'resident');
+    expect(h.calls).toContain(
+      `POST /servicesNS/nobody/${app}/data/inputs/onepassword_events_resident/globex/disable 200`,
+    );
+    expect(h.splunkd.inputs().find((i) => i.name === 'globex')?.disabled).toBe(true);
+    await h.service.deleteInput('globex', 'resident');
+    expect(h.splunkd.inputs().map((i) => i.name)).toEqual(['acme']);
+  });
+
+  it('moving an input to the other kind: created there with the same name and parameters, then the old one deleted', async () => {
+    await h.service.saveInput(
+      { ...newInputForm('acme', undefined), enabled: false, interval: 120 },
+      undefined,
+    );
+    // A parameter the dialog does not show, set by hand: it moves too.
+    expect(
+      (await asAdmin(h, 'POST', 'data/inputs/onepassword_events/acme', { limit: '500' })).status,
+    ).toBe(200);
+    const [listed] = await h.service.listInputs();
+    const stored = h.splunkd.inputs()[0]?.params;
+    await h.service.saveInput(
+      { ...inputFormFromStanza('acme', listed?.content ?? {}, listed?.kind), kind: 'resident' },
+      false,
+    );
+    const [moved, ...rest] = h.splunkd.inputs();
+    expect(rest).toEqual([]);
+    expect(moved).toMatchObject({ scheme: 'onepassword_events_resident', name: 'acme' });
+    expect(moved?.disabled).toBe(true);
+    expect(moved?.params).toEqual(stored);
+    expect(moved?.params).toMatchObject({ account: 'acme', interval: '120', limit: '500' });
+    // Created (and validated by its kind's script) before the old one was deleted.
+    const create = h.calls.indexOf(
+      `POST /servicesNS/nobody/${app}/data/inputs/onepassword_events_resident 201`,
+    );
+    const remove = h.calls.indexOf(
+      `DELETE /servicesNS/nobody/${app}/data/inputs/onepassword_events/acme 200`,
+    );
+    expect(create).toBeGreaterThan(-1);
+    expect(remove).toBeGreaterThan(create);
+    expect(h.splunkd.validations().map((v) => v.scheme)).toEqual([
+      'onepassword_events', // the create
+      'onepassword_events', // the edit by hand
+      'onepassword_events_resident', // the move
+    ]);
+  });
+
+  it('a move whose create is refused deletes nothing; one whose delete fails says which stanza is left', async () => {
+    await h.service.saveInput(newInputForm('acme', undefined), undefined);
+    const form = { ...inputFormFromStanza('acme', h.splunkd.inputs()[0]?.params ?? {}) };
+    h.splunkd.faults.inject({
+      method: 'POST',
+      path: /data\/inputs\/onepassword_events_resident$/,
+      status: 400,
+    });
+    await expect(h.service.saveInput({ ...form, kind: 'resident' }, true)).rejects.toMatchObject({
+      status: 400,
+    });
+    expect(h.splunkd.inputs().map((i) => [i.scheme, i.name])).toEqual([
+      ['onepassword_events', 'acme'],
+    ]);
+
+    h.splunkd.faults.inject({
+      method: 'DELETE',
+      path: /data\/inputs\/onepassword_events\/acme$/,
+      status: 503,
+    });
+    const failed = h.service.saveInput({ ...form, kind: 'resident' }, true);
+    await expect(failed).rejects.toBeInstanceOf(InputMoveIncompleteError);
+    await expect(failed).rejects.toThrow(
+      /^The input acme was created as a resident input, but its per-run one could not be deleted: .+\. Delete that one in the table/,
+    );
+    expect(h.splunkd.inputs().map((i) => i.scheme)).toEqual([
+      'onepassword_events',
+      'onepassword_events_resident',
+    ]);
+    // Both rows show, so the admin can delete the per-run one.
+    expect((await h.service.listInputs()).map((i) => i.kind)).toEqual(['per-run', 'resident']);
+  });
+
+  it('deleting an account removes its inputs of both kinds', async () => {
+    await h.service.saveInput(newInputForm('acme', undefined), undefined);
+    await h.service.saveInput(
+      { ...newInputForm('acme_eu', undefined), account: 'acme', kind: 'resident' },
+      undefined,
+    );
+    await h.service.deleteAccount('acme');
+    expect(h.splunkd.inputs()).toEqual([]);
+  });
+
   it('deleting an account removes its secrets, stanza, input and status, and no other secret travels back', async () => {
     const acme = officialToken({ jti: 'acme-secret-marker' });
     const globex = officialToken({ jti: 'globex-secret-marker' });
@@ -501,6 +643,20 @@ describe('SetupService against the splunkd stand-in', () => {
     );
     await h.service.createIndex('onepassword');
     expect(await h.service.listIndexes()).toEqual(['main', 'onepassword']);
+  });
+});
+
+describe('SetupService on a splunkd not restarted since the upgrade', () => {
+  it('lists the per-run inputs and says the resident kind is not there yet', async () => {
+    const h = await start('admin', { resident: false });
+    try {
+      await h.service.saveInput(newInputForm('acme', undefined), undefined);
+      const state = await h.service.loadState();
+      expect(state.residentAvailable).toBe(false);
+      expect(state.inputs.map((i) => [i.name, i.kind])).toEqual([['acme', 'per-run']]);
+    } finally {
+      await stop(h);
+    }
   });
 });
 

@@ -204,6 +204,76 @@ describe('splunkd stand-in: data/inputs/onepassword_events with external validat
   });
 });
 
+describe('splunkd stand-in: two modular input kinds, as splunkd serves every registered scheme', () => {
+  it('serves each kind at its own endpoint over its own stanzas, validated by its own script', async () => {
+    const resident = `${nsApp}/data/inputs/onepassword_events_resident`;
+    const splunkd = await startSplunkd({
+      validateWith: { command: process.execPath, args: [validator], timeoutMs: 2000 },
+      moreSchemes: [
+        {
+          scheme: 'onepassword_events_resident',
+          validateWith: { command: process.execPath, args: [validator], timeoutMs: 2000 },
+        },
+      ],
+      confs: {
+        [app]: {
+          inputs: {
+            onepassword_events: { interval: '60', disabled: '1' },
+            onepassword_events_resident: { interval: '60', disabled: '1', limit: '1000' },
+          },
+        },
+      },
+      checkpointDir: '/opt/splunk/var/lib/splunk/modinputs/onepassword_events',
+    });
+    const client = new StandinClient(splunkd);
+    try {
+      // One name in both kinds: two stanzas of inputs.conf, so splunkd accepts both.
+      for (const endpoint of [inputs, resident]) {
+        const res = await client.call('POST', endpoint, {
+          form: { name: 'prod', account: 'prod' },
+        });
+        expect(res.status).toBe(201);
+      }
+      await client.call('POST', resident, { form: { name: 'other', account: 'other' } });
+      const names = async (endpoint: string): Promise<string[]> =>
+        (await client.call('GET', endpoint)).body.entry.map((e: { name: string }) => e.name).sort();
+      expect(await names(inputs)).toEqual(['prod']);
+      expect(await names(resident)).toEqual(['other', 'prod']);
+      expect(splunkd.confText('inputs', app)).toMatch(/\[onepassword_events:\/\/prod\]/);
+      expect(splunkd.confText('inputs', app)).toMatch(/\[onepassword_events_resident:\/\/prod\]/);
+      // Each kind's defaults, each kind's script and checkpoint_dir (modinputs/<scheme>).
+      expect(splunkd.inputs().map((i) => [i.scheme, i.name, i.params['limit']])).toEqual([
+        ['onepassword_events', 'prod', undefined],
+        ['onepassword_events_resident', 'prod', '1000'],
+        ['onepassword_events_resident', 'other', '1000'],
+      ]);
+      const runs = splunkd.validations();
+      expect(runs.map((v) => v.scheme)).toEqual([
+        'onepassword_events',
+        'onepassword_events_resident',
+        'onepassword_events_resident',
+      ]);
+      expect(outline(runs[1]?.xml ?? '')).toContain(
+        'items/checkpoint_dir:/opt/splunk/var/lib/splunk/modinputs/onepassword_events_resident',
+      );
+      // Enable, delete: only the stanza of the kind addressed.
+      await client.call('POST', `${resident}/prod/enable`);
+      expect((await client.call('DELETE', `${resident}/prod`)).status).toBe(200);
+      expect(splunkd.inputs().map((i) => [i.scheme, i.name, i.disabled])).toEqual([
+        ['onepassword_events', 'prod', true],
+        ['onepassword_events_resident', 'other', true],
+      ]);
+      // A scheme no app registered has no endpoint.
+      expect((await client.call('GET', `${nsApp}/data/inputs/onepassword_nothing`)).status).toBe(
+        404,
+      );
+    } finally {
+      await client.close();
+      await splunkd.stop();
+    }
+  });
+});
+
 describe('splunkd stand-in: inputs without a validator', () => {
   it('accepts every change when no validateWith is configured', async () => {
     const splunkd = await startSplunkd();
