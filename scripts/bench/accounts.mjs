@@ -18,12 +18,10 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { assertCleanRun, logField, runMeasured } from './measure.mjs';
 import { processCpuMs, processMemoryKb, reapedChildrenCpuMs } from './proc.mjs';
 
-/** The resident input's scheme; its launcher sits beside bin/onepassword_events. */
-const residentScheme = 'onepassword_events_resident';
 /** A run summary as finish-run.ts logs it, one per account-run. */
 const summaryPattern = /^INFO\b.*\brun summary\b/;
 
@@ -81,32 +79,26 @@ function spread(events) {
   };
 }
 
-/** bin/onepassword_events_resident in the extracted package. */
+/** bin/onepassword_events_resident in the extracted package (the test bed names it). */
 function residentLauncher(stand) {
-  const launcher = join(dirname(stand.bed.launcher), residentScheme);
-  if (!existsSync(launcher))
+  const launcher = stand.bed.residentLauncher;
+  if (launcher === undefined || !existsSync(launcher))
     throw new Error(
-      `${launcher} is missing: this package has no resident input (rebuild with \`node build.mjs\`)`,
+      `${launcher ?? 'bin/onepassword_events_resident'} is missing: this package or test bed has no ` +
+        'resident input (rebuild with `node build.mjs`)',
     );
   return launcher;
 }
 
 /**
- * The <input> document splunkd sends a single-instance input: the header of a per-run document
- * and one <configuration> holding a stanza per account, each with the per-run stanza's params.
+ * The <input> document splunkd sends the single-instance input (the test bed builds it: the
+ * resident kind's checkpoint_dir, one <configuration> with a stanza per account), each stanza
+ * with the params of a per-run stanza of the same account.
  */
-export function residentInputXml(stand, names, params) {
-  const stanzaPattern = /<stanza [^>]*>[\s\S]*?<\/stanza>/;
-  const documents = names.map((name) => stand.inputXml(name, params));
-  const stanzas = documents.map((doc) => {
-    const stanza = stanzaPattern.exec(doc)?.[0];
-    if (stanza === undefined) throw new Error(`no <stanza> in the input definition:\n${doc}`);
-    return stanza.replace(/name="[^"]*?:\/\//, `name="${residentScheme}://`);
-  });
-  const first = documents[0];
-  const from = first.indexOf('<stanza ');
-  const to = first.lastIndexOf('</stanza>') + '</stanza>'.length;
-  return `${first.slice(0, from)}${stanzas.join('\n    ')}${first.slice(to)}`;
+function residentInputXml(stand, names, params) {
+  return stand.bed.residentXml(
+    names.map((name) => ({ name, params: { account: name, max_run_seconds: '3600', ...params } })),
+  );
 }
 
 /** The input name of a stanza name or of a log line's `input=` (with or without the scheme). */
@@ -159,6 +151,7 @@ async function runResident(stand, options) {
     eventsByInput: new Map(),
     firstEventMsByInput: new Map(),
     runsStoppedBy: {},
+    yields: 0,
     eventsOfOtherStanzas: 0,
     otherStanzas: new Set(),
     problemLines: [],
@@ -189,6 +182,7 @@ async function runResident(stand, options) {
     state.levels[level] = (state.levels[level] ?? 0) + 1;
     if (level !== 'INFO' && level !== 'DEBUG' && state.problemLines.length < 20)
       state.problemLines.push(line.slice(0, 400));
+    if (/another member holds the collection lease/.test(line)) state.yields++;
     if (!summaryPattern.test(line)) return;
     const name = inputName(logField(line, 'input') ?? '');
     const events = Number(logField(line, 'events') ?? 0);
@@ -248,6 +242,8 @@ async function runResident(stand, options) {
       accountsNeverRun: runs.filter((r) => r === 0).length,
       summariesOfUnknownInputs: unknownInputs.length > 0 ? unknownInputs.slice(0, 5) : undefined,
       stoppedBy: state.runsStoppedBy,
+      // Ticks that found the account's lease held by another owner: no run, no summary.
+      yieldedToAnotherLeaseHolder: state.yields,
     },
     // When each account's first event reached stdout, ms after the start (accounts with any).
     firstEventMs:
@@ -350,10 +346,10 @@ async function idleResident(stand, accounts, options) {
 }
 
 /** One interval of N idle accounts through the packaged launcher. */
-async function perIntervalProcesses(stand, accounts, batch, extraEnv) {
+async function perIntervalProcesses(stand, accounts, batch, extraEnv, params) {
   const before = cpuNow();
   const started = performance.now();
-  const runs = await inBatches(accounts, batch, (a) => runOf(stand, a.name, extraEnv));
+  const runs = await inBatches(accounts, batch, (a) => runOf(stand, a.name, extraEnv, params));
   const wallMs = performance.now() - started;
   runs.forEach((r, i) => assertCleanRun(`idle account ${i + 1}`, r, 0));
   const cpuMs = cpuNow() - before;
@@ -382,10 +378,14 @@ export async function measureIdleAccounts(stand, options) {
   const accounts = [];
   for (let i = 0; i < options.accounts; i++) accounts.push(await stand.account(uuid, 'idle'));
   options.log(`  catching up ${options.accounts} accounts`);
-  const first = await inBatches(accounts, options.batch, (a) => runOf(stand, a.name));
+  // The per-run stanzas carry the resident's interval: it sets only the lease time (1.5 intervals,
+  // at least 10 s), so the leases these runs leave lapse within 10 s and the resident input, a
+  // different lease owner, waits at most that long for them instead of a 90 s lease (interval 60).
+  const params = { interval: String(options.interval) };
+  const first = await inBatches(accounts, options.batch, (a) => runOf(stand, a.name, {}, params));
   first.forEach((r, i) => assertCleanRun(`idle: first run of account ${i + 1}`, r, 30));
 
-  const perInterval = await perIntervalProcesses(stand, accounts, options.batch, {});
+  const perInterval = await perIntervalProcesses(stand, accounts, options.batch, {}, params);
   options.log(
     `  one process per account: ${perInterval.cpuMsPerInterval.toFixed(0)} ms CPU per interval ` +
       `(${(perInterval.shareOfOneCoreAt60s * 100).toFixed(1)} % of a core at 60 s), ` +
@@ -395,8 +395,8 @@ export async function measureIdleAccounts(stand, options) {
   let compileCache;
   try {
     const env = { NODE_COMPILE_CACHE: cacheDir };
-    await runOf(stand, accounts[0].name, env); // fills the cache
-    compileCache = await perIntervalProcesses(stand, accounts, options.batch, env);
+    await runOf(stand, accounts[0].name, env, params); // fills the cache
+    compileCache = await perIntervalProcesses(stand, accounts, options.batch, env, params);
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }
