@@ -73,6 +73,22 @@ async function until(what: string, condition: () => boolean, timeoutMs = 90_000)
   }
 }
 
+/** A resident process until a run reports its feeds caught up, then SIGTERM. */
+async function runUntilCaughtUp(
+  bed: Testbed,
+  inputs: readonly { name: string; params: Record<string, string> }[],
+): Promise<RunResult> {
+  const resident = startResident(bed, inputs);
+  await until('the backlog to be drained', () =>
+    resident
+      .stderr()
+      .split('\n')
+      .some((l) => l.startsWith('INFO run summary') && l.includes(' caught_up=true')),
+  );
+  resident.stop();
+  return resident.result;
+}
+
 describe('the resident input: one process for every stanza', () => {
   let bed: Testbed;
   const accounts = ['r1', 'r2', 'r3'];
@@ -250,20 +266,12 @@ describe('the resident input: one process for every stanza', () => {
     const inputs = [{ name: 'r2', params: { account: 'r2', interval: '1', limit: '25' } }];
     const killed = startResident(bed, inputs, undefined, {
       killOnEvent: (_event, count) => count >= 500,
-      quiesceBeforeKillMs: 300,
+      quiesceBeforeKillMs: 1000,
     });
     const first = await killed.result;
     expect(first.signal).toBe('SIGKILL');
     expect(first.events.length).toBeGreaterThanOrEqual(500);
-    const resumed = startResident(bed, inputs);
-    await until('the backlog to be drained', () =>
-      resumed
-        .stderr()
-        .split('\n')
-        .some((l) => l.startsWith('INFO run summary') && l.includes(' caught_up=true')),
-    );
-    resumed.stop();
-    const second = await resumed.result;
+    const second = await runUntilCaughtUp(bed, inputs);
     expect(second.exitCode).toBe(0);
     const got = [...deliveredBy(first, 'r2'), ...deliveredBy(second, 'r2')];
     expect(got.length).toBe(new Set(got).size);
@@ -280,20 +288,12 @@ describe('the resident input: one process for every stanza', () => {
       if (attempt > 0) await sleep(1000);
       killed = await bed.run('r3', params, {
         killOnEvent: (_event, count) => count >= 150,
-        quiesceBeforeKillMs: 300,
+        quiesceBeforeKillMs: 1000,
       });
       expect(killed.events).toHaveLength(killed.signal === 'SIGKILL' ? killed.events.length : 0);
     }
     expect(killed?.signal).toBe('SIGKILL');
-    const resumed = startResident(bed, [{ name: 'r3', params }]);
-    await until('the moved input to catch up', () =>
-      resumed
-        .stderr()
-        .split('\n')
-        .some((l) => l.startsWith('INFO run summary') && l.includes(' caught_up=true')),
-    );
-    resumed.stop();
-    const second = await resumed.result;
+    const second = await runUntilCaughtUp(bed, [{ name: 'r3', params }]);
     expect(second.exitCode).toBe(0);
     expect(second.stderrLines.some((l) => l.includes('resuming a page interrupted'))).toBe(true);
     const got = [
