@@ -459,9 +459,9 @@ export async function measureBackfillFairness(stand, options) {
 
   // The same window with fresh accounts on the same backlog, all in one resident process. Each
   // account's first run is longer than the window (max_run_seconds twice it) and SIGTERM ends the
-  // window, so every account runs continuously once started. The input spreads first runs over
-  // the shortest interval (run-schedule.ts) and a lease lives 1.5 intervals (at least 10 s):
-  // `residentInterval` trades a short start spread against a lease that outlives a slow loop.
+  // window, so every account runs throughout once started. The input spreads first runs over the
+  // shortest interval (run-schedule.ts), so `residentInterval` is short (1 s): the figure is the
+  // sharing of the process, not the start-up spread. Its lease then lives 10 s (the minimum).
   const residentAccounts = [];
   for (let i = 0; i < options.accounts; i++)
     residentAccounts.push(await stand.account(uuid, 'fairres'));
