@@ -52,8 +52,10 @@ const presets = {
     idleAccounts: 100,
     idleBatch: 10,
     residentCycles: 20,
+    residentInterval: 5,
     fairnessAccounts: 100,
     fairnessSeconds: 30,
+    fairnessResidentInterval: 1,
     profileEvents: 90_000,
     startupRuns: 15,
   },
@@ -69,8 +71,10 @@ const presets = {
     idleAccounts: 20,
     idleBatch: 10,
     residentCycles: 5,
+    residentInterval: 5,
     fairnessAccounts: 10,
     fairnessSeconds: 10,
+    fairnessResidentInterval: 1,
     profileEvents: 30_000,
     startupRuns: 5,
   },
@@ -216,23 +220,26 @@ async function main() {
         if (wants('idle')) {
           log(
             `== ${options.idleAccounts} idle accounts: a process per account per interval, ` +
-              `with the compile cache, and one resident process`,
+              `with the compile cache, and one resident input (${options.residentCycles} cycles of ${options.residentInterval} s)`,
           );
           results.idle = await measureIdleAccounts(stand, {
             accounts: options.idleAccounts,
             batch: options.idleBatch,
             cycles: options.residentCycles,
+            interval: options.residentInterval,
             StreamReader,
             log,
           });
         }
         if (wants('fairness')) {
           log(
-            `== backfill fairness: ${options.fairnessAccounts} accounts at once for ${options.fairnessSeconds} s`,
+            `== backfill fairness: ${options.fairnessAccounts} accounts at once for ${options.fairnessSeconds} s, ` +
+              'a process each, then one resident input',
           );
           results.fairness = await measureBackfillFairness(stand, {
             accounts: options.fairnessAccounts,
             seconds: options.fairnessSeconds,
+            residentInterval: options.fairnessResidentInterval,
             StreamReader,
             log,
           });

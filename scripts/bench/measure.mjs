@@ -30,6 +30,9 @@ const pollMs = 20;
  * @param {boolean} [options.exclusive] no other child is reaped meanwhile: CPU from cutime/cstime
  * @param {boolean} [options.keepStdout] also return stdout as text (small outputs only)
  * @param {boolean} [options.threads] also return CPU ms per thread name (last poll before exit)
+ * @param {(child: import('node:child_process').ChildProcess) => void} [options.onSpawn]
+ * @param {(event: object) => void} [options.onEvent] every event the reader parses (then dropped)
+ * @param {(text: string) => void} [options.onStderr] every chunk of stderr as it arrives
  */
 export function runMeasured(options) {
   return new Promise((resolve, reject) => {
@@ -42,6 +45,7 @@ export function runMeasured(options) {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const pid = child.pid;
+    options.onSpawn?.(child);
     let events = 0;
     let notDone = 0;
     let bytes = 0;
@@ -50,14 +54,17 @@ export function runMeasured(options) {
       events++;
       if (!event.done) notDone++;
       firstEventMs ??= performance.now() - started;
+      options.onEvent?.(event);
       reader.events.length = 0;
     });
     const decoder = new StringDecoder('utf8');
     const capture =
       options.captureStdoutTo === undefined ? undefined : openSync(options.captureStdoutTo, 'w');
     let stdout = '';
+    let stdoutTail = '';
     child.stdout.on('data', (chunk) => {
       bytes += chunk.length;
+      stdoutTail = (stdoutTail + chunk.toString('latin1')).slice(-256);
       if (options.keepStdout) stdout += chunk.toString('utf8');
       if (capture !== undefined) writeSync(capture, chunk);
       reader.write(decoder.write(chunk));
@@ -65,6 +72,7 @@ export function runMeasured(options) {
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text) => {
+      options.onStderr?.(text);
       stderr += text;
       if (stderr.length > 1_000_000) stderr = stderr.slice(-500_000);
     });
@@ -134,6 +142,7 @@ export function runMeasured(options) {
         streamError: reader.error,
         stderr,
         stdout: options.keepStdout ? stdout : undefined,
+        stdoutTail,
         threadsCpuMs: threads,
       });
     });

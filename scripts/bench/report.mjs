@@ -1,5 +1,5 @@
 /**
- * Targets (issues [6] and [13]) and the printed table. Pure: figures in, lines out.
+ * Targets (issues [6], [13] and 17) and the printed table. Pure: figures in, lines out.
  */
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
@@ -91,11 +91,15 @@ export function evaluateTargets(r) {
       '≤ 5 % of a core, ≤ 1 GB',
       i.perInterval.shareOfOneCoreAt60s <= 0.05 && i.perInterval.alignedRssMb <= 1024,
     );
+    const ir = i.resident;
     add(
-      `${i.accounts} idle accounts, one resident process (model)`,
-      `${pct(i.resident.shareOfOneCoreAt60s)} of a core, ${gb(i.resident.peakRssMb)}`,
+      `${i.accounts} idle accounts, one resident input`,
+      `${pct(ir.shareOfOneCoreAt60s)} of a core at 60 s (${n0(ir.cpuMsPerIdleCycle)} ms per idle cycle), ` +
+        `${gb(ir.peakRssMb)} peak; RSS ${n0(ir.rssMbAfterFirstCycle)} → ${n0(ir.rssMbAfterLastCycle)} MB over ${ir.cycles} cycles`,
       '≤ 5 % of a core, ≤ 1 GB',
-      i.resident.shareOfOneCoreAt60s <= 0.05 && i.resident.peakRssMb <= 1024,
+      ir.shareOfOneCoreAt60s !== undefined &&
+        ir.shareOfOneCoreAt60s <= 0.05 &&
+        ir.peakRssMb <= 1024,
     );
   }
   const f = r.fairness;
@@ -106,7 +110,26 @@ export function evaluateTargets(r) {
       'none starved (min ≥ ½ median)',
       f.medianEvents > 0 && f.minEvents >= f.medianEvents / 2,
     );
+    const fr = f.resident;
+    if (fr)
+      add(
+        `Backfill of ${f.accounts} accounts, one resident input, fairness`,
+        `events per account min ${n0(fr.minEvents)}, median ${n0(fr.medianEvents)}, max ${n0(fr.maxEvents)}; Jain ${fr.jainIndex?.toFixed(3)}`,
+        'none starved (min > 0); Jain reported',
+        fr.minEvents > 0,
+      );
   }
+  const stops = [
+    ['idle', i?.resident],
+    ['backfilling', f?.resident],
+  ].filter(([, x]) => x);
+  if (stops.length > 0)
+    add(
+      'Resident input on SIGTERM',
+      stops.map(([name, x]) => `${name}: ${x.ending}`).join('; '),
+      'exit 0, stream closed',
+      stops.every(([, x]) => x.cleanStop),
+    );
   return rows;
 }
 
@@ -120,6 +143,17 @@ function table(headers, rows) {
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+/** What the resident input said on stderr beyond INFO: counts by level and the first such line. */
+function residentStderr(x) {
+  const levels = Object.entries(x.logLevels ?? {}).filter(
+    ([level]) => !['INFO', 'DEBUG'].includes(level),
+  );
+  if (levels.length === 0) return [];
+  return [
+    `   resident input's stderr: ${levels.map(([level, count]) => `${count} ${level}`).join(', ')}; first: ${x.problemLines?.[0] ?? ''}`,
+  ];
 }
 
 /** The printed report. */
@@ -356,19 +390,32 @@ export function formatReport(r) {
     ];
     out.push(
       ...table(
-        ['model', 'CPU per interval', 'of a core at 60 s', 'per process', 'all at once'],
+        [
+          'model',
+          'CPU per interval',
+          'of a core at 60 s',
+          'per process',
+          'all at once / over the cycles',
+        ],
         [
           row(`a process per account (${id.batch} at a time)`, id.perInterval),
           row('the same, NODE_COMPILE_CACHE', id.compileCache),
           [
-            'one resident process (model, resident-worker.mjs)',
-            `${n0(id.resident.medianIdleCycleCpuMs)} ms`,
+            `one resident input (interval ${id.resident.interval} s, ${id.resident.cycles} cycles)`,
+            `${n0(id.resident.cpuMsPerIdleCycle)} ms per idle cycle`,
             pct(id.resident.shareOfOneCoreAt60s),
-            `${n0(id.resident.peakRssMb)} MB peak`,
-            `RSS ${n0(id.resident.rssMbAfterFirstCycle)} → ${n0(id.resident.rssMbAfterLastCycle)} MB over ${id.resident.cycles} cycles`,
+            `${n0(id.resident.peakRssMb)} MB peak (${n0(id.resident.peakPrivateMb)} private)`,
+            `RSS ${n0(id.resident.rssMbAfterFirstCycle)} → ${n0(id.resident.rssMbAfterLastCycle)} MB, ` +
+              `private ${n0(id.resident.privateMbAfterFirstCycle)} → ${n0(id.resident.privateMbAfterLastCycle)} MB`,
           ],
         ],
       ),
+    );
+    out.push(
+      `   resident: first cycle ${n0(id.resident.firstCycleCpuMs)} ms CPU (start-up, ${n0(id.resident.firstCycleEvents)} events), ` +
+        `${n1(id.resident.cpuMsPerAccountRun)} ms CPU per idle account-run, median account-run ${n0(id.resident.medianAccountRunMs)} ms wall; ` +
+        `${id.resident.accountRuns.total} account-runs, ${id.resident.accountRuns.minPerAccount}–${id.resident.accountRuns.maxPerAccount} per account`,
+      ...residentStderr(id.resident),
     );
   }
   const fa = r.fairness;
@@ -379,6 +426,19 @@ export function formatReport(r) {
         `${n0(fa.events)} events in ${n1(fa.wallMs / 1000)} s, per account min ${n0(fa.minEvents)} / median ${n0(fa.medianEvents)} / ` +
         `max ${n0(fa.maxEvents)}, Jain's index ${fa.jainIndex?.toFixed(3)}, ${n0(fa.sumPeakRssMb)} MB of peak RSS together`,
     );
+    const fr = fa.resident;
+    if (fr)
+      out.push(
+        `   one resident input, the same ${fa.accounts} accounts' backlogs as stanzas, SIGTERM after ${fr.windowSeconds} s: ` +
+          `${n0(fr.events)} events in ${n1(fr.wallMs / 1000)} s (${n0(fr.cpuMs)} ms CPU), per account min ${n0(fr.minEvents)} / ` +
+          `median ${n0(fr.medianEvents)} / max ${n0(fr.maxEvents)}, Jain's index ${fr.jainIndex?.toFixed(3)}, ${n0(fr.peakRssMb)} MB peak RSS`,
+        `   (interval ${fr.interval} s, max_run_seconds ${fr.maxRunSeconds}): ${fr.accountsWithNoEvents} accounts without an event; ` +
+          `first event per account after ${fr.firstEventMs ? `${n1(fr.firstEventMs.min / 1000)} / ${n1(fr.firstEventMs.median / 1000)} / ${n1(fr.firstEventMs.max / 1000)} s (min / median / max)` : '–'}; ` +
+          `account-runs by stopped_by: ${Object.entries(fr.accountRuns.stoppedBy ?? {})
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        ...residentStderr(fr),
+      );
   }
   const p = r.profile;
   if (p) {
