@@ -3,6 +3,7 @@
  * takes or keeps the account's collection lease, so on a search-head cluster exactly one member
  * collects. A lost lease stops the run through the run's RunStop.
  */
+import { describeError } from '../core/errors';
 import { leaseTtlMs } from '../core/lease-decision';
 import {
   HoldBackCursorOnlySaves,
@@ -53,11 +54,23 @@ export async function holdLease(run: RunContext, stop: RunStop): Promise<HeldAcc
     opened.forgetPrefetched();
     logger.info('took the collection lease', { member, generation: outcome.lease.generation });
   }
-  const guard = guardLease(manager, ttl, (reason) => {
-    logger.warn(`stopping: ${reason}`);
-    stop.stop('lease lost');
+  const guard = guardLease(
+    manager,
+    ttl,
+    (reason) => {
+      logger.warn(`stopping: ${reason}`);
+      stop.stop('lease lost');
+    },
+    (error) =>
+      logger.warn(`could not renew the collection lease; trying again: ${describeError(error)}`),
+  );
+  stop.watch(() => {
+    if (!guard.lost()) return undefined;
+    if (stop.reason === '') {
+      logger.warn('stopping: the collection lease could not be renewed before it ran short');
+    }
+    return 'lease lost';
   });
-  stop.watch(() => (guard.lost() ? 'lease lost' : undefined));
   // The feeds' cursor-only saves wait for the run's last save (KV store only: files are cheap).
   return { store: opened, feedStore: new HoldBackCursorOnlySaves(opened), guard };
 }

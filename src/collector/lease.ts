@@ -61,11 +61,11 @@ export class LeaseManager {
       let decision = decideLease(newest, this.me, this.now());
       if (
         decision.action === 'yield' &&
-        leaseExpiryIsCorrupt(decision.lease.expires_at, this.now(), this.ttlMs)
+        leaseExpiryIsCorrupt(decision.lease, this.now(), this.ttlMs)
       ) {
-        // No member sets an expiry beyond one TTL: claim over it (the claim removes the record).
+        // No holder sets an expiry beyond its lease time: claim over it (the claim removes it).
         this.warn(
-          `KV document ${decision.lease._key} holds a lease expiring beyond one lease time (corrupt); taking the lease over`,
+          `KV document ${decision.lease._key} holds a lease expiring beyond its lease time (corrupt); taking the lease over`,
         );
         decision = { action: 'claim', generation: decision.lease.generation + 1 };
       }
@@ -154,6 +154,7 @@ export function guardLease(
   manager: LeaseManager,
   ttlMs: number,
   onLost: (reason: string) => void,
+  onRenewFailed: (error: unknown) => void = () => undefined,
 ): LeaseGuard {
   let lostReason = '';
   const markLost = (reason: string): void => {
@@ -172,8 +173,16 @@ export function guardLease(
       throw error;
     }
   };
+  // A failed background renewal is tried again at the next tick; the lease is given up (and the
+  // run stopped) only once it can no longer be safe. Said once per run, so an outage shows why.
+  let failureSaid = false;
   const timer = setInterval(
-    () => void renewIfNeeded().catch(() => undefined),
+    () =>
+      void renewIfNeeded().catch((error: unknown) => {
+        if (lostReason !== '' || failureSaid) return;
+        failureSaid = true;
+        onRenewFailed(error);
+      }),
     Math.max(1000, Math.floor(ttlMs / 6)),
   );
   timer.unref();

@@ -35,6 +35,9 @@ export function leaseTtlMs(intervalSeconds: number): number {
   return Math.max(10_000, Math.round(intervalSeconds * 1500));
 }
 
+/** The lease of the longest interval the setup page offers (a day): 36 hours. */
+export const longestLeaseMs = leaseTtlMs(86_400);
+
 export function decideLease(
   newest: LeaseRecord | undefined,
   me: string,

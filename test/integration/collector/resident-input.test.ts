@@ -303,4 +303,27 @@ describe('the resident input: one process for every stanza', () => {
     expect(got.length).toBe(new Set(got).size);
     expect(got).toHaveLength(3 * 300);
   });
+
+  it("never takes over a per-run input's live lease, however much longer its lease time is", async () => {
+    // The per-run input at interval 60 holds a 90 s lease once it gets one (after the lease the
+    // cluster test left expires); the resident input at interval 1 holds 10 s leases.
+    let perRun: RunResult | undefined;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if (attempt > 0) await sleep(1000);
+      perRun = await bed.run('r1', { account: 'r1', interval: '60' });
+      if (perRun.byLevel.INFO.some((l) => l.startsWith('INFO run summary'))) break;
+    }
+    expect(perRun?.byLevel.INFO.some((l) => l.startsWith('INFO run summary'))).toBe(true);
+    const resident = startResident(bed, [{ name: 'r1', params: { account: 'r1', interval: '1' } }]);
+    await until('three ticks of the resident input', () => resident.runs('r1') >= 3);
+    resident.stop();
+    const r = await resident.result;
+    expect(r.exitCode).toBe(0);
+    expect(r.byLevel.WARN).toEqual([]);
+    expect(r.stderrLines.filter((l) => l.includes('took the collection lease'))).toEqual([]);
+    expect(
+      r.byLevel.INFO.filter((l) => l.startsWith('INFO another member holds')).length,
+    ).toBeGreaterThanOrEqual(3);
+    expect(r.events).toEqual([]);
+  });
 });

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LeaseManager } from '../../../src/collector/lease';
+import { guardLease, LeaseManager } from '../../../src/collector/lease';
+import { AddonError } from '../../../src/core/errors';
 import { checkpointCollection } from '../../../src/core/app-identity';
 import { leaseKey, type LeaseRecord } from '../../../src/core/lease-decision';
 import { createLogger } from '../../../src/log/logger';
@@ -85,5 +86,39 @@ describe('LeaseManager.acquire with the lease records read alongside the checkpo
     expect(outcome).toMatchObject({ held: false, holder: { owner: 'sh2', generation: 1 } });
     const methods = bed.calls().map((c) => `${c.method} ${c.status}`);
     expect(methods.slice(0, 2)).toEqual(['POST 409', 'GET 200']);
+  });
+});
+
+describe('guardLease: a failed background renewal is said once, then tried again', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('calls onRenewFailed once for repeated KV failures and keeps renewing', async () => {
+    jest.useFakeTimers();
+    let attempts = 0;
+    const manager = {
+      generation: 3,
+      expiresWithin: () => true,
+      renew: () => {
+        attempts += 1;
+        return Promise.reject(new AddonError('splunkd', 'KV store answered 503'));
+      },
+      isSafe: () => true,
+      renewalRecord: () => undefined,
+    } as unknown as LeaseManager;
+    const failures: unknown[] = [];
+    const lost: string[] = [];
+    const guard = guardLease(
+      manager,
+      12_000,
+      (reason) => lost.push(reason),
+      (error) => failures.push(error),
+    );
+    for (let i = 0; i < 4; i++) await jest.advanceTimersByTimeAsync(2_000);
+    guard.close();
+    expect(attempts).toBeGreaterThanOrEqual(3);
+    expect(failures).toHaveLength(1);
+    expect(String(failures[0])).toContain('503');
+    expect(lost).toEqual([]);
+    expect(guard.lost()).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import {
   dropFutureBudgetEntries,
   leaseExpiryIsCorrupt,
 } from '../../../src/core/future-dated';
+import { longestLeaseMs } from '../../../src/core/lease-decision';
 import { defaultBudget, RateBudget } from '../../../src/core/rate-budget';
 
 const now = 1_800_000_000_000;
@@ -32,14 +33,33 @@ describe('dropFutureBudgetEntries', () => {
 
 describe('leaseExpiryIsCorrupt', () => {
   const ttl = 90_000;
-  it('accepts any expiry a member could have written', () => {
-    expect(leaseExpiryIsCorrupt(now - 1, now, ttl)).toBe(false);
-    expect(leaseExpiryIsCorrupt(now + ttl, now, ttl)).toBe(false);
-    expect(leaseExpiryIsCorrupt(now + ttl + clockSkewMs, now, ttl)).toBe(false);
+  /** A lease as its holder writes it: renewed at `renewed`, for `holderTtl`. */
+  const lease = (renewed: number, holderTtl: number) => ({
+    renewed_at: renewed,
+    expires_at: renewed + holderTtl,
   });
-  it('flags an expiry beyond one TTL (plus skew), and one that is not a number', () => {
-    expect(leaseExpiryIsCorrupt(now + ttl + clockSkewMs + 1, now, ttl)).toBe(true);
-    expect(leaseExpiryIsCorrupt(8.64e15, now, ttl)).toBe(true);
-    expect(leaseExpiryIsCorrupt(NaN, now, ttl)).toBe(true);
+
+  it('accepts any expiry a member with our lease time could have written', () => {
+    expect(leaseExpiryIsCorrupt(lease(now - ttl - 1, ttl), now, ttl)).toBe(false);
+    expect(leaseExpiryIsCorrupt(lease(now, ttl), now, ttl)).toBe(false);
+    expect(leaseExpiryIsCorrupt(lease(now + clockSkewMs, ttl), now, ttl)).toBe(false);
+  });
+
+  it("believes a holder's longer lease time (a per-run input's 90 s seen by a resident one's 10 s)", () => {
+    expect(leaseExpiryIsCorrupt(lease(now, 90_000), now, 10_000)).toBe(false);
+    expect(leaseExpiryIsCorrupt(lease(now - 5_000, longestLeaseMs), now, 10_000)).toBe(false);
+  });
+
+  it('flags an expiry beyond the lease time the holder could have had (plus skew), and no number', () => {
+    expect(leaseExpiryIsCorrupt(lease(now + clockSkewMs + 1, ttl), now, ttl)).toBe(true);
+    // Beyond the longest lease any input sets, whatever renewed_at says.
+    expect(leaseExpiryIsCorrupt(lease(now, longestLeaseMs + clockSkewMs + 1), now, ttl)).toBe(true);
+    expect(leaseExpiryIsCorrupt({ renewed_at: now, expires_at: 8.64e15 }, now, ttl)).toBe(true);
+    // A renewal dated in the future proves nothing: only our own lease time counts then.
+    expect(
+      leaseExpiryIsCorrupt({ renewed_at: now + 3_600_000, expires_at: now + 3_700_000 }, now, ttl),
+    ).toBe(true);
+    expect(leaseExpiryIsCorrupt({ renewed_at: now, expires_at: NaN }, now, ttl)).toBe(true);
+    expect(leaseExpiryIsCorrupt({ renewed_at: NaN, expires_at: now + ttl }, now, ttl)).toBe(false);
   });
 });
