@@ -58,6 +58,18 @@ describeOnPlatform(platform)('windows-x86_64 package under Wine', () => {
     expect(r.stderr).toBe('');
   });
 
+  it("prints the resident kind's scheme through its own .cmd launcher", async () => {
+    const r = await runPackaged({
+      launcher: bed.launcher.replace(/onepassword_events\.cmd$/, 'onepassword_events_resident.cmd'),
+      host: bed.host,
+      args: ['--scheme'],
+      env: bed.env,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('<use_single_instance>true</use_single_instance>');
+    expect(r.stderr).toBe('');
+  });
+
   it('validates a stanza (external validation runs the packaged launcher)', async () => {
     const ok = await bed.validate('win', { account: 'win' });
     expect(ok.exitCode).toBe(0);
