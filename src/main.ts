@@ -6,7 +6,8 @@ import { describeError } from './core/errors';
 import { processSecrets } from './core/secret-mask';
 import { createLogger, type Logger } from './log/logger';
 import { routeNodeWarnings } from './log/node-warnings';
-import { renderScheme, type RunModel } from './splunk/scheme';
+import type { InputKind } from './core/app-identity';
+import { renderScheme } from './splunk/scheme';
 import { escapeXmlText } from './splunk/xml-text';
 
 /**
@@ -44,7 +45,7 @@ function checkRuntime(logger: Logger): boolean {
 }
 
 /** Which kind splunkd started: bin/onepassword_events_resident names itself in the environment. */
-function runModelOf(env: NodeJS.ProcessEnv): RunModel {
+function runModelOf(env: NodeJS.ProcessEnv): InputKind {
   return env['ONEPASSWORD_EVENTS_KIND'] === 'resident' ? 'resident' : 'per-run';
 }
 

@@ -36,7 +36,9 @@ export async function holdLease(run: RunContext, stop: RunStop): Promise<HeldAcc
   if (opened.kind !== 'kvstore') return { store: opened, feedStore: opened, guard: undefined };
   const ttl = leaseTtlMs(config.intervalSeconds);
   const host = run.definition.serverHost || 'unknown-member';
-  const member = env.runModel === 'resident' ? `${host}#resident` : host;
+  // The resident input's owner differs from a per-run input's on the same host, so the two never
+  // collect one account at once.
+  const member = env.shared ? `${host}#resident` : host;
   const manager = new LeaseManager(run.kv, config.account, member, ttl, env.now, (m) =>
     run.logger.warn(m),
   );

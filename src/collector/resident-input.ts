@@ -60,7 +60,6 @@ export async function runResidentDefinition(
   const shared: RunEnvironment = {
     ...env,
     output: stream,
-    runModel: 'resident',
     shared: {
       splunkd,
       dispatchers,

@@ -25,13 +25,8 @@ export interface RunEnvironment {
   /** stdout; the resident input passes the one stream all its accounts share. */
   readonly output: OutputTarget | EventStream;
   /**
-   * 'resident' when one long-running process serves every stanza. Its lease owner differs from a
-   * per-run input's on the same host, so the two never collect one account at once.
-   */
-  readonly runModel?: 'per-run' | 'resident';
-  /**
-   * Kept across runs by the resident input: its one splunkd client and the Events API
-   * dispatchers. A per-run input opens both per run and closes them at its end.
+   * Present when the resident input runs this account-run: what it keeps across runs. A per-run
+   * input opens the splunkd client and dispatchers per run and closes them at its end.
    */
   readonly shared?: {
     readonly splunkd: SplunkdClient;

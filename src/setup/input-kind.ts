@@ -4,19 +4,10 @@
  * the same parameters and keep checkpoints by account, so an input can move from one to the other.
  * Pure: no fetch, no window.
  */
-import { residentSchemeName, schemeName } from '../core/app-identity';
+import { inputKinds, type InputKind } from '../core/app-identity';
 import { type Entry } from './splunkd-rest';
 
-export const inputKinds = ['per-run', 'resident'] as const;
-export type InputKind = (typeof inputKinds)[number];
-
-/** The kind a new input gets: what splunkd ran before the resident kind existed. */
-export const defaultInputKind: InputKind = 'per-run';
-
-export const kindScheme: Readonly<Record<InputKind, string>> = {
-  'per-run': schemeName,
-  resident: residentSchemeName,
-};
+export { defaultInputKind, inputKinds, kindScheme, type InputKind } from '../core/app-identity';
 
 /** The Inputs table's "Process" column. */
 export const kindCellText: Readonly<Record<InputKind, string>> = {

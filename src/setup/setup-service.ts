@@ -9,7 +9,7 @@ import { accountsConf, healthCollection, secretRealm, settingsConf } from '../co
 import { type FeedId } from '../core/feeds';
 import { accountConfParams, accountSecretPayload, type AccountForm } from './account-model';
 import { planInputSave, type InputForm, type InputSave, type LogLevel } from './input-model';
-import { listInputEntries, type InputEntry, type InputKind } from './input-kind';
+import { defaultInputKind, listInputEntries, type InputEntry, type InputKind } from './input-kind';
 import { describePageError, failureLine } from './failure-text';
 import {
   globalScope,
@@ -467,14 +467,14 @@ export class SetupService {
     }
   }
 
-  async deleteInput(name: string, kind: InputKind = 'per-run'): Promise<void> {
+  async deleteInput(name: string, kind: InputKind = defaultInputKind): Promise<void> {
     await this.deleteIfPresent(inputEndpoint(name, kind));
   }
 
   async setInputEnabled(
     name: string,
     enabled: boolean,
-    kind: InputKind = 'per-run',
+    kind: InputKind = defaultInputKind,
   ): Promise<void> {
     await this.rest.post(
       `${inputEndpoint(name, kind)}/${enabled ? 'enable' : 'disable'}`,

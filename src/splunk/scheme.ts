@@ -1,14 +1,13 @@
 /** The introspection scheme printed for `--scheme`. Pure. */
+import { defaultInputKind, type InputKind } from '../core/app-identity';
 import { inputParams } from '../config/input-params';
 import { escapeXmlText as esc } from './xml-text';
-
-export type RunModel = 'per-run' | 'resident';
 
 const guarantee =
   'exactly once, except that a SIGKILL inside one write may repeat that one write (at most 16 KiB).';
 
 /** Title and description per kind; the arguments are the same for both. */
-export const schemeTexts: Record<RunModel, { title: string; description: string }> = {
+export const schemeTexts: Record<InputKind, { title: string; description: string }> = {
   'per-run': {
     title: '1Password Events',
     description: `Collects 1Password Events API feeds (sign-in attempts, item usages, audit events) with KV store checkpoints: ${guarantee}`,
@@ -26,7 +25,7 @@ export const schemeDescription = schemeTexts['per-run'].description;
  * The per-run kind is scheduled by splunkd (a process per stanza per interval); the resident kind
  * is `use_single_instance`: one process for every stanza, which schedules itself.
  */
-export function renderScheme(model: RunModel = 'per-run'): string {
+export function renderScheme(model: InputKind = defaultInputKind): string {
   const args = inputParams
     .map(
       (p) => `      <arg name="${esc(p.name)}">
