@@ -3,6 +3,7 @@
  * token may go to, and a client. Shared by run mode and --validate-arguments.
  */
 import { userAgentProduct } from '../core/app-identity';
+import type { RecentRead } from '../core/recent-read';
 import { AddonError } from '../core/errors';
 import type { FeedId } from '../core/feeds';
 import { loadAccount, secretNamesOf, type AccountConfig } from '../config/account';
@@ -11,8 +12,8 @@ import { resolveEndpoint, type EndpointChoice } from '../events-api/endpoint';
 import type { DispatcherPool } from '../http/dispatcher-pool';
 import { requireTokenClaims, type TokenClaims } from '../events-api/token';
 import type { Logger } from '../log/logger';
+import type { AppSecrets } from '../splunk/app-secrets';
 import { readSecrets } from '../splunk/passwords';
-import type { SecretsCache } from '../splunk/secrets-cache';
 import type { SplunkdClient } from '../splunk/splunkd-client';
 
 export interface AccountSession {
@@ -27,7 +28,7 @@ export const userAgent = `${userAgentProduct}/${typeof __PINNED_NODE_VERSION__ =
 /** What the resident input keeps between runs; a per-run input reads and opens each itself. */
 export interface SharedSessionParts {
   readonly dispatchers?: DispatcherPool | undefined;
-  readonly secrets?: SecretsCache | undefined;
+  readonly secrets?: RecentRead<AppSecrets> | undefined;
 }
 
 /** undefined when the account has no saved token (not configured yet). */

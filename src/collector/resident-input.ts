@@ -12,6 +12,7 @@ import path from 'node:path';
 import { residentSchemeName, schemeName } from '../core/app-identity';
 import { describeError, errorClassOf } from '../core/errors';
 import { FairPermits, residentPagesInFlight } from '../core/fair-permits';
+import { RecentRead } from '../core/recent-read';
 import { abortableSleep } from '../core/retry';
 import { firstRunDelayMs, nextRunDelayMs } from '../core/run-schedule';
 import type { InputConfig } from '../config/input-config';
@@ -20,9 +21,8 @@ import { PageBuffers } from '../delivery/page-buffers';
 import { DispatcherPool } from '../http/dispatcher-pool';
 import type { InputDefinition } from '../splunk/input-definition';
 import { readSecrets } from '../splunk/passwords';
-import { SecretsCache } from '../splunk/secrets-cache';
 import { SplunkdClient } from '../splunk/splunkd-client';
-import type { RunEnvironment } from './run-context';
+import { readGlobalLogging, type RunEnvironment } from './run-context';
 import { collectingConfigs, runStanza } from './run-input';
 
 /**
@@ -56,7 +56,8 @@ export async function runResidentDefinition(
     logger: env.logger,
   });
   const dispatchers = new DispatcherPool(env.now);
-  const secrets = new SecretsCache(() => readSecrets(splunkd), env.now);
+  const secrets = new RecentRead(() => readSecrets(splunkd), env.now);
+  const logging = new RecentRead(() => readGlobalLogging(splunkd), env.now);
   const shared: RunEnvironment = {
     ...env,
     output: stream,
@@ -64,6 +65,7 @@ export async function runResidentDefinition(
       splunkd,
       dispatchers,
       secrets,
+      logging,
       pagePermits: new FairPermits(residentPagesInFlight),
       pageBuffers: new PageBuffers(residentPagesInFlight),
     },

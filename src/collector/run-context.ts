@@ -5,17 +5,18 @@
  */
 import { settingsConf } from '../core/app-identity';
 import type { FairPermits } from '../core/fair-permits';
+import type { RecentRead } from '../core/recent-read';
 import { describeError, errorClassOf } from '../core/errors';
 import type { FeedId } from '../core/feeds';
 import type { InputConfig } from '../config/input-config';
 import type { EventStream, OutputTarget } from '../delivery/event-output';
 import type { PageBuffers } from '../delivery/page-buffers';
 import { parseLogLevel, type Logger } from '../log/logger';
+import type { AppSecrets } from '../splunk/app-secrets';
 import { readConfStanza } from '../splunk/conf';
 import type { InputDefinition } from '../splunk/input-definition';
 import type { DispatcherPool } from '../http/dispatcher-pool';
 import { KvStore } from '../splunk/kvstore';
-import type { SecretsCache } from '../splunk/secrets-cache';
 import { SplunkdClient } from '../splunk/splunkd-client';
 import { openAccountSession, tokenExpirySeconds, type AccountSession } from './account-session';
 import { writeHealth, type FeedOutcome, type HealthContext } from './health';
@@ -31,7 +32,9 @@ export interface RunEnvironment {
   readonly shared?: {
     readonly splunkd: SplunkdClient;
     readonly dispatchers: DispatcherPool;
-    readonly secrets: SecretsCache;
+    readonly secrets: RecentRead<AppSecrets>;
+    /** The global [logging] stanza (onepassword_settings.conf). */
+    readonly logging: RecentRead<Record<string, string> | undefined>;
     readonly pagePermits: FairPermits;
     readonly pageBuffers: PageBuffers;
   };
@@ -74,7 +77,9 @@ export async function openRun(
       logger,
     });
   if (!config.logLevelExplicit) {
-    const global = await readConfStanza(splunkd, settingsConf, 'logging').catch(() => undefined);
+    const global = await (env.shared?.logging.get() ?? readGlobalLogging(splunkd)).catch(
+      () => undefined,
+    );
     const level = parseLogLevel(global?.['log_level']);
     if (level) logger.setLevel(level);
   }
@@ -85,6 +90,13 @@ export async function openRun(
     ...(env.kvStartupWaitMs === undefined ? {} : { startupWaitMs: env.kvStartupWaitMs }),
   });
   return { definition, config, env, logger, splunkd, kv, runStart, deadline };
+}
+
+/** The global [logging] stanza, which a stanza without its own log_level follows. */
+export function readGlobalLogging(
+  splunkd: SplunkdClient,
+): Promise<Record<string, string> | undefined> {
+  return readConfStanza(splunkd, settingsConf, 'logging');
 }
 
 export function healthContext(run: RunContext, session?: AccountSession): HealthContext {

@@ -1,8 +1,9 @@
 /**
  * KV documents dated in the future were not written by a healthy member: a rate-budget entry from
  * the future would stall every request until that date, a lease expiring beyond its holder's
- * lease time would stop collection until then. Both are treated as corrupt (the caller logs one WARN naming the document
- * and rewrites it). A minute of clock skew between cluster members is tolerated. Pure.
+ * lease time would stop collection until then. Both are treated as corrupt (the caller logs one
+ * WARN naming the document and rewrites it). A minute of clock skew between members is tolerated.
+ * Pure.
  */
 import { longestLeaseMs } from './lease-decision';
 import type { BudgetHistory } from './rate-budget';

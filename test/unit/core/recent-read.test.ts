@@ -1,11 +1,11 @@
 import type { AppSecrets } from '../../../src/splunk/app-secrets';
-import { SecretsCache, secretsMaxAgeMs } from '../../../src/splunk/secrets-cache';
+import { RecentRead, recentReadMaxAgeMs } from '../../../src/core/recent-read';
 
-describe('SecretsCache (one storage/passwords listing for many resident runs)', () => {
+describe('RecentRead (one storage/passwords listing for many resident runs)', () => {
   it('reads once for the runs of a few seconds, then again', async () => {
     let now = 0;
     let reads = 0;
-    const cache = new SecretsCache(
+    const cache = new RecentRead<AppSecrets>(
       () => {
         reads += 1;
         return Promise.resolve({ reads } as unknown as AppSecrets);
@@ -13,16 +13,16 @@ describe('SecretsCache (one storage/passwords listing for many resident runs)', 
       () => now,
     );
     const first = await cache.get();
-    now = secretsMaxAgeMs - 1;
+    now = recentReadMaxAgeMs - 1;
     expect(await cache.get()).toBe(first);
-    now = secretsMaxAgeMs;
+    now = recentReadMaxAgeMs;
     expect(await cache.get()).not.toBe(first);
     expect(reads).toBe(2);
   });
 
   it('shares a read in flight and never keeps a failed one', async () => {
     let reads = 0;
-    const cache = new SecretsCache(
+    const cache = new RecentRead<AppSecrets>(
       () => {
         reads += 1;
         return reads === 1
