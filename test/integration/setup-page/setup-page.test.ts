@@ -768,11 +768,18 @@ describe('setup page on Splunk Enterprise (admin)', () => {
 
   test('run model: a resident input is created and listed with its kind; an input moves between kinds with its name and parameters; a refused create moves nothing', async () => {
     await openTab(page, 'Inputs');
-    const kindOf = async (name: string): Promise<string> =>
-      (
-        (await page.getByTestId(`input-row-${name}`).getByTestId('input-row-kind').textContent()) ??
-        ''
-      ).trim();
+    /**
+     * The row's Process cell once the table has reloaded after a save (the saved message can show
+     * before the reload lands): waits up to 10 s for `expected`, then reads whatever is there.
+     */
+    const kindOf = async (name: string, expected: string): Promise<string> => {
+      const cell = page.getByTestId(`input-row-${name}`).getByTestId('input-row-kind');
+      await cell
+        .filter({ hasText: expected })
+        .waitFor({ timeout: 10_000 })
+        .catch(() => undefined);
+      return ((await cell.textContent()) ?? '').trim();
+    };
     const stored = (name: string): { scheme: string; params: Record<string, string> }[] =>
       stack.splunkd
         .inputs()
@@ -780,7 +787,7 @@ describe('setup page on Splunk Enterprise (admin)', () => {
         .map((i) => ({ scheme: i.scheme, params: { ...i.params } }));
     const pickKind = async (label: string): Promise<void> =>
       page.getByTestId('input-kind').getByRole('radio', { name: label }).click();
-    expect(await kindOf('acme')).toBe('Own, every interval');
+    expect(await kindOf('acme', 'Own, every interval')).toBe('Own, every interval');
 
     // globex's input is re-created as a resident one: its own endpoint, its own launcher validates it.
     await page.getByTestId('input-delete-globex').click();
@@ -799,7 +806,7 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     await choose(page, 'input-index', 'main');
     await page.getByTestId('input-save').click();
     await page.getByTestId('input-saved-globex').waitFor({ timeout: 90_000 });
-    expect(await kindOf('globex')).toBe('Shared, resident');
+    expect(await kindOf('globex', 'Shared, resident')).toBe('Shared, resident');
     expect(stored('globex')).toEqual([
       {
         scheme: 'onepassword_events_resident',
@@ -836,7 +843,7 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     await page.getByTestId('input-save').click();
     await page.getByTestId('input-saved-acme').waitFor({ timeout: 90_000 });
     expect(await text(page, 'input-saved-acme')).toContain('moved to the shared resident process');
-    expect(await kindOf('acme')).toBe('Shared, resident');
+    expect(await kindOf('acme', 'Shared, resident')).toBe('Shared, resident');
     expect(stored('acme')).toEqual([
       { scheme: 'onepassword_events_resident', params: before[0]?.params },
     ]);
@@ -868,7 +875,7 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     expect(refused.remaining()).toBe(0);
     expect(stored('acme')).toEqual(resident);
     await page.getByTestId('input-dialog').getByRole('button', { name: 'Cancel' }).click();
-    expect(await kindOf('acme')).toBe('Shared, resident');
+    expect(await kindOf('acme', 'Shared, resident')).toBe('Shared, resident');
 
     // globex moves from resident to per-run.
     const globexBefore = stored('globex');
@@ -876,7 +883,7 @@ describe('setup page on Splunk Enterprise (admin)', () => {
     await pickKind('Own process, started every interval');
     await page.getByTestId('input-save').click();
     await page.getByTestId('input-saved-globex').waitFor({ timeout: 90_000 });
-    expect(await kindOf('globex')).toBe('Own, every interval');
+    expect(await kindOf('globex', 'Own, every interval')).toBe('Own, every interval');
     expect(stored('globex')).toEqual([
       { scheme: 'onepassword_events', params: globexBefore[0]?.params },
     ]);
